@@ -1,0 +1,17 @@
+package dev.lakepipe.cli;
+
+/** The exit codes lakepipe returns: the contract with orchestrators. */
+public final class ExitCodes {
+  /** Success, including "nothing new to do". */
+  public static final int OK = 0;
+  /** Any failure not listed below. */
+  public static final int FAILURE = 1;
+  /** An invalid spec or invalid arguments; nothing ran. */
+  public static final int INVALID = 2;
+  /** A data-quality check of level error failed; nothing was published. */
+  public static final int QUALITY = 3;
+  /** Another run holds the pipeline's lock, or a concurrent commit conflicted. */
+  public static final int CONFLICT = 4;
+
+  private ExitCodes() {}
+}

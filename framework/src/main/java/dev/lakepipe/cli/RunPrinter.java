@@ -1,0 +1,36 @@
+package dev.lakepipe.cli;
+
+import dev.lakepipe.run.NodeResult;
+import dev.lakepipe.run.RunResult;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Prints a run as it goes: a line per node, then a summary. */
+public final class RunPrinter {
+  private final PrintWriter out;
+
+  public RunPrinter(PrintWriter out) {
+    this.out = out;
+  }
+
+  public void start(String pipeline, String runId, String logicalTime) {
+    out.printf("lakepipe run %s  logical-time %s  run-id %s%n", pipeline, logicalTime, runId);
+    out.flush();
+  }
+
+  public void node(NodeResult node) {
+    String rows = node.rows().isPresent() ? String.format(Locale.ROOT, "%,d rows", node.rows().getAsLong()) : "-";
+    String commit = node.commit().map(c -> "  commit " + c.id()).orElse("");
+    out.printf(Locale.ROOT, "  %-5s  %-18s %14s %7.1f s  %s%s%n", node.kind().name().toLowerCase(Locale.ROOT),
+        node.name(), rows, node.seconds(), node.detail(), commit);
+    out.flush();
+  }
+
+  public void summary(RunResult result) {
+    out.printf(Locale.ROOT, "done in %.1f s: read %,d rows from %d sources, computed %d steps, wrote %,d rows to %d"
+            + " targets%n", result.seconds(), result.rows(NodeResult.Kind.READ), result.of(NodeResult.Kind.READ).size(),
+        result.of(NodeResult.Kind.STEP).size(), result.rows(NodeResult.Kind.WRITE),
+        result.of(NodeResult.Kind.WRITE).size());
+    out.flush();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.lakepipe.cli;
+
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.run.BatchRun;
+import dev.lakepipe.run.RunOptions;
+import dev.lakepipe.run.RunResult;
+import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.spec.JobSpec;
+import java.io.PrintWriter;
+import java.time.Instant;
+import org.apache.spark.sql.SparkSession;
+
+/** Runs a spec from the command line: one session for the run, progress printed as it goes. */
+public final class Runs {
+  private Runs() {}
+
+  /**
+   * Runs a spec in this JVM's session (created if needed) and prints its progress and summary.
+   *
+   * @throws dev.lakepipe.run.RunFailedException naming the node that failed
+   */
+  public static RunResult run(JobSpec spec, Instant logicalTime, PrintWriter out) {
+    RunOptions options = RunOptions.of(logicalTime);
+    RunPrinter printer = new RunPrinter(out);
+    printer.start(spec.name(), options.runId(), logicalTime.toString());
+    SparkSession spark = SparkSessions.getOrCreate(spec.settings());
+    RunResult result = new BatchRun(spark).run(Plan.of(spec), options, printer::node);
+    printer.summary(result);
+    return result;
+  }
+}

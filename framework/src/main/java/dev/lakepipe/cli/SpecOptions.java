@@ -1,0 +1,32 @@
+package dev.lakepipe.cli;
+
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.spec.InvalidSpecException;
+import dev.lakepipe.spec.JobSpec;
+import dev.lakepipe.spec.SpecLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How a spec is loaded, shared by the commands that take one. */
+public final class SpecOptions {
+  @Option(names = "--env", paramLabel = "NAME",
+      description = "Environment profile env/NAME.conf found beside or above the spec, or in $LAKEPIPE_CONF_DIR/env"
+          + " (default: local, when present).")
+  String env;
+
+  @Option(names = "--env-file", paramLabel = "FILE", description = "Environment profile file to use instead.")
+  Path envFile;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a spec key, e.g. --set targets.orders.mode=overwrite (repeatable; wins over the spec).")
+  List<String> sets = new ArrayList<>();
+
+  /** @throws InvalidSpecException listing every problem */
+  public JobSpec load(Path spec) throws InvalidSpecException {
+    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv);
+    return loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
+  }
+}

@@ -1,0 +1,21 @@
+package dev.lakepipe.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --verbose}: Spark's own log output back on. Without it lakepipe keeps Spark, Hudi, Delta and Iceberg
+ * logs to errors only, by pointing Log4j 2 at a quiet configuration before Spark starts.
+ */
+public final class VerboseOption {
+  static final String QUIET_CONFIG = "lakepipe-quiet-log4j2.properties";
+
+  @Option(names = {"-v", "--verbose"}, description = "Show Spark's and the table formats' log output.")
+  boolean verbose;
+
+  /** Configures logging; call before anything starts Spark. */
+  public void apply() {
+    if (!verbose && System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", QUIET_CONFIG);
+    }
+  }
+}

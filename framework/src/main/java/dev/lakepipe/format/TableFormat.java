@@ -1,0 +1,34 @@
+package dev.lakepipe.format;
+
+import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.FormatTraits;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A table format behind lakepipe's one plugin boundary, found with {@link java.util.ServiceLoader}. This is
+ * the only place where formats differ: nothing outside an implementation knows which format it talks to.
+ *
+ * <p>The descriptive methods (those of {@link FormatTraits}, {@link #addressing()} and {@link #sessionConf}) must not touch Spark: spec
+ * validation calls them without a SparkSession, and without Spark on the class path.
+ */
+public interface TableFormat extends FormatTraits {
+  Addressing addressing();
+
+  @Override
+  default boolean catalogAddressed() {
+    return addressing() == Addressing.CATALOG;
+  }
+
+  /**
+   * Spark session settings this format needs. {@code spark.sql.extensions} values of all formats are joined;
+   * any other key must not clash with another format's.
+   */
+  Map<String, String> sessionConf(EngineSettings settings);
+
+  /** A reader of one table; nothing is read until a method is called. */
+  TableReader reader(SparkSession spark, TableAddress address);
+
+  /** A writer of one table; nothing is written until a method is called. */
+  TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout);
+}

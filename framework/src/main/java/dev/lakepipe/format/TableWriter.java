@@ -1,0 +1,40 @@
+package dev.lakepipe.format;
+
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes one table, each operation in one atomic commit of the format that carries {@link
+ * CommitContext#properties()}. The first write creates the table with its {@link TableLayout}.
+ */
+public interface TableWriter {
+  /** Adds the rows. */
+  Commit append(Dataset<Row> rows, CommitContext context);
+
+  /** Replaces all rows of the table. */
+  Commit overwrite(Dataset<Row> rows, CommitContext context);
+
+  /**
+   * Replaces the partitions the rows fall in.
+   *
+   * @throws IllegalStateException when the layout has no partition columns
+   */
+  Commit overwritePartitions(Dataset<Row> rows, CommitContext context);
+
+  /**
+   * Inserts or replaces rows by key. The rows hold at most one row per key (see {@link LatestWins}); a stored
+   * row is replaced only when the incoming order-by value is greater than or equal to the stored one.
+   *
+   * @throws IllegalStateException when the layout has no keys
+   */
+  Commit upsert(Dataset<Row> rows, CommitContext context);
+
+  /**
+   * Deletes the stored rows whose keys appear in {@code keys} (other columns are ignored). Deleting from a
+   * table that does not exist yet commits nothing and returns empty.
+   *
+   * @throws IllegalStateException when the layout has no keys
+   */
+  Optional<Commit> delete(Dataset<Row> keys, CommitContext context);
+}

@@ -1,0 +1,61 @@
+package dev.lakepipe.format.delta;
+
+import dev.lakepipe.format.Addressing;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.WriteMode;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/** Delta Lake tables, addressed by path. */
+public final class DeltaFormat implements TableFormat {
+  @Override
+  public String name() {
+    return "delta";
+  }
+
+  @Override
+  public Set<WriteMode> writeModes() {
+    return EnumSet.allOf(WriteMode.class);
+  }
+
+  @Override
+  public Addressing addressing() {
+    return Addressing.PATH;
+  }
+
+  @Override
+  public boolean supportsTimeTravel() {
+    return true;
+  }
+
+  @Override
+  public boolean acceptsSchema() {
+    return false;
+  }
+
+  @Override
+  public Map<String, String> sessionConf(EngineSettings settings) {
+    return Map.of(
+        "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        // New tables keep a change data feed: incremental runs read update pre-images from it.
+        "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+  }
+
+  @Override
+  public TableReader reader(SparkSession spark, TableAddress address) {
+    return new DeltaReader(spark, address);
+  }
+
+  @Override
+  public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout) {
+    return new DeltaWriter(spark, address, layout, new DeltaReader(spark, address));
+  }
+}

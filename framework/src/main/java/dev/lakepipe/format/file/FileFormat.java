@@ -1,0 +1,84 @@
+package dev.lakepipe.format.file;
+
+import dev.lakepipe.format.Addressing;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.WriteMode;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Plain files of one Spark file source ({@code parquet}, {@code json}, ...), addressed by path: no keys, no
+ * history, no commits. The spec's options go to Spark's reader and writer, over the format's defaults;
+ * the option {@value #SCHEMA_OPTION} is not passed on but declares the schema of the files to read.
+ */
+public class FileFormat implements TableFormat {
+  /** The option holding the declared schema of a source, as a DDL string: {@code id BIGINT, name STRING}. */
+  public static final String SCHEMA_OPTION = "schema";
+
+  private final String type;
+  private final Map<String, String> defaults;
+
+  /**
+   * @param type the Spark data source name, also the format's name in specs
+   * @param defaults options used unless the spec sets them
+   */
+  protected FileFormat(String type, Map<String, String> defaults) {
+    this.type = type;
+    this.defaults = Map.copyOf(defaults);
+  }
+
+  @Override
+  public String name() {
+    return type;
+  }
+
+  @Override
+  public Set<WriteMode> writeModes() {
+    return EnumSet.of(WriteMode.APPEND, WriteMode.OVERWRITE, WriteMode.OVERWRITE_PARTITIONS);
+  }
+
+  @Override
+  public Addressing addressing() {
+    return Addressing.PATH;
+  }
+
+  @Override
+  public boolean supportsTimeTravel() {
+    return false;
+  }
+
+  @Override
+  public boolean acceptsSchema() {
+    return true;
+  }
+
+  @Override
+  public Map<String, String> sessionConf(EngineSettings settings) {
+    return Map.of();
+  }
+
+  @Override
+  public TableReader reader(SparkSession spark, TableAddress address) {
+    return new FileReader(spark, address, type, sparkOptions(address));
+  }
+
+  @Override
+  public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout) {
+    return new FileWriter(address, layout, type, sparkOptions(address));
+  }
+
+  private Map<String, String> sparkOptions(TableAddress address) {
+    Map<String, String> options = new HashMap<>(defaults);
+    options.putAll(address.options());
+    options.remove(SCHEMA_OPTION);
+    return options;
+  }
+}

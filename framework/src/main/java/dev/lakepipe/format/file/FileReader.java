@@ -1,0 +1,68 @@
+package dev.lakepipe.format.file;
+
+import dev.lakepipe.format.AbstractTableReader;
+import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.TableAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads the files under a path, with the declared schema when the spec gives one. */
+final class FileReader extends AbstractTableReader {
+  private final SparkSession spark;
+  private final String type;
+  private final Map<String, String> options;
+
+  FileReader(SparkSession spark, TableAddress address, String type, Map<String, String> options) {
+    super(address);
+    this.spark = spark;
+    this.type = type;
+    this.options = Map.copyOf(options);
+  }
+
+  /** @throws UncheckedIOException when the file system cannot be asked */
+  @Override
+  public boolean exists() {
+    Path path = new Path(address.requirePath());
+    try {
+      return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for files at " + path, e);
+    }
+  }
+
+  @Override
+  protected Dataset<Row> readSnapshot() {
+    DataFrameReader reader = spark.read().format(type).options(options);
+    String schema = address.options().get(FileFormat.SCHEMA_OPTION);
+    return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
+  }
+
+  /** @throws UnsupportedOperationException always: plain files keep no history */
+  @Override
+  protected Dataset<Row> readVersion(String version) {
+    throw noHistory();
+  }
+
+  /** @throws UnsupportedOperationException always: plain files keep no history */
+  @Override
+  protected Dataset<Row> readTimestamp(Instant timestamp) {
+    throw noHistory();
+  }
+
+  @Override
+  protected Optional<Commit> readLatestCommit() {
+    return Optional.empty();
+  }
+
+  private UnsupportedOperationException noHistory() {
+    return new UnsupportedOperationException(type + " files keep no history: " + address.name());
+  }
+}

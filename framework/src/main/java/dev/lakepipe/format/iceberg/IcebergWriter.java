@@ -1,0 +1,120 @@
+package dev.lakepipe.format.iceberg;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakepipe.format.AbstractTableWriter;
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SqlMerge;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableNotFoundException;
+import dev.lakepipe.format.TableReader;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.CreateTableWriter;
+import org.apache.spark.sql.DataFrameWriterV2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
+
+/**
+ * Writes an Iceberg table: appends and overwrites with the DataFrameWriterV2, upserts and deletes with SQL
+ * MERGE. Each snapshot's summary carries the lakepipe properties. The first write creates a format-version 2
+ * table, identity-partitioned by the layout, with the spec's options as table properties.
+ */
+final class IcebergWriter extends AbstractTableWriter {
+  /** Write options with this prefix become snapshot summary properties, without the prefix. */
+  private static final String SNAPSHOT_PROPERTY = "snapshot-property.";
+
+  private final TableAddress address;
+  private final SqlMerge merge;
+
+  IcebergWriter(SparkSession spark, TableAddress address, TableLayout layout, TableReader reader) {
+    super(reader, layout);
+    this.address = address;
+    String target = Arrays.stream(address.requireIdentifier().split("\\."))
+        .map(SqlMerge::quote)
+        .collect(Collectors.joining("."));
+    this.merge = new SqlMerge(spark, target, layout, (properties, statement) ->
+        CommitMetadata.withCommitProperties(properties, () -> {
+          statement.run();
+          return null;
+        }, RuntimeException.class));
+  }
+
+  @FunctionalInterface
+  private interface ExistingTableWrite {
+    void run(DataFrameWriterV2<Row> writer) throws NoSuchTableException;
+  }
+
+  @Override
+  protected void writeAppend(Dataset<Row> rows, CommitContext context) {
+    writeOrCreate(rows, context, DataFrameWriterV2::append);
+  }
+
+  @Override
+  protected void writeOverwrite(Dataset<Row> rows, CommitContext context) {
+    writeOrCreate(rows, context, writer -> writer.overwrite(lit(true)));
+  }
+
+  @Override
+  protected void writeOverwritePartitions(Dataset<Row> rows, CommitContext context) {
+    writeOrCreate(rows, context, DataFrameWriterV2::overwritePartitions);
+  }
+
+  @Override
+  protected void writeUpsert(Dataset<Row> rows, CommitContext context) {
+    merge.upsert(rows, context);
+  }
+
+  @Override
+  protected void writeDelete(Dataset<Row> keys, CommitContext context) {
+    merge.delete(keys, context);
+  }
+
+  /** @throws TableNotFoundException when the table is dropped while being written */
+  private void writeOrCreate(Dataset<Row> rows, CommitContext context, ExistingTableWrite write) {
+    DataFrameWriterV2<Row> writer = rows.writeTo(address.requireIdentifier()).options(snapshotProperties(context));
+    if (!reader.exists()) {
+      create(writer);
+      return;
+    }
+    try {
+      write.run(writer);
+    } catch (NoSuchTableException e) {
+      throw new TableNotFoundException(address, e);
+    }
+  }
+
+  /** @throws IllegalStateException when another writer created the table since {@code exists()} was asked */
+  private void create(DataFrameWriterV2<Row> writer) {
+    CreateTableWriter<Row> creating = writer;
+    if (layout.isPartitioned()) {
+      // Only DataFrameWriterV2 itself has the Java varargs form of partitionedBy.
+      Column[] columns = layout.partitionBy().stream().map(name -> col(name)).toArray(Column[]::new);
+      creating = writer.partitionedBy(columns[0], Arrays.copyOfRange(columns, 1, columns.length));
+    }
+    creating = creating.tableProperty("format-version", "2");
+    for (Map.Entry<String, String> option : address.options().entrySet()) {
+      creating = creating.tableProperty(option.getKey(), option.getValue());
+    }
+    try {
+      creating.create();
+    } catch (TableAlreadyExistsException e) {
+      throw new IllegalStateException("table " + address.location() + " was created by another writer", e);
+    }
+  }
+
+  private static Map<String, String> snapshotProperties(CommitContext context) {
+    Map<String, String> options = new LinkedHashMap<>();
+    context.properties().forEach((key, value) -> options.put(SNAPSHOT_PROPERTY + key, value));
+    return options;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.lakepipe.plan;
+
+import dev.lakepipe.spec.JobSpec;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.StepSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a run does, in order: the sources it reads, the steps it computes (each after everything it reads),
+ * and the targets it writes. Sources and steps that feed no target are left out.
+ */
+public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, List<TargetSpec> writes) {
+  public Plan {
+    reads = List.copyOf(reads);
+    steps = List.copyOf(steps);
+    writes = List.copyOf(writes);
+  }
+
+  /** Plans a validated spec (which has no cycles and no unknown names). */
+  public static Plan of(JobSpec spec) {
+    Set<String> needed = new LinkedHashSet<>();
+    spec.targets().values().forEach(t -> collect(t.from(), spec, needed));
+    List<StepSpec> ordered = new ArrayList<>();
+    Set<String> done = new TreeSet<>(spec.sources().keySet());
+    // Repeatedly take the ready steps in name order: a stable order that users can predict from the spec.
+    List<StepSpec> pending = spec.steps().values().stream().filter(s -> needed.contains(s.name())).toList();
+    while (ordered.size() < pending.size()) {
+      StepSpec next = pending.stream()
+          .filter(s -> !done.contains(s.name()) && done.containsAll(s.dependencies()))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("steps of " + spec.name() + " form a cycle"));
+      ordered.add(next);
+      done.add(next.name());
+    }
+    List<SourceSpec> reads = spec.sources().values().stream().filter(s -> needed.contains(s.name())).toList();
+    return new Plan(spec, reads, ordered, List.copyOf(spec.targets().values()));
+  }
+
+  private static void collect(String name, JobSpec spec, Set<String> needed) {
+    if (!needed.add(name)) {
+      return;
+    }
+    StepSpec step = spec.steps().get(name);
+    if (step != null) {
+      step.dependencies().forEach(d -> collect(d, spec, needed));
+    }
+  }
+
+  /** Steps of the spec that no target needs. */
+  public List<String> unusedSteps() {
+    Set<String> used = new TreeSet<>();
+    steps.forEach(s -> used.add(s.name()));
+    return spec.steps().keySet().stream().filter(s -> !used.contains(s)).toList();
+  }
+
+  /** Sources of the spec that no target needs. */
+  public List<String> unusedSources() {
+    Set<String> used = new TreeSet<>();
+    reads.forEach(s -> used.add(s.name()));
+    return spec.sources().keySet().stream().filter(s -> !used.contains(s)).toList();
+  }
+}

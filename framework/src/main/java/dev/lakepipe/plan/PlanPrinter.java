@@ -1,0 +1,58 @@
+package dev.lakepipe.plan;
+
+import dev.lakepipe.format.TableAddresses;
+import dev.lakepipe.spec.FormatTraits;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.StepSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a plan as the DAG a user reads before running it. */
+public final class PlanPrinter {
+  private PlanPrinter() {}
+
+  public static String render(Plan plan, Map<String, ? extends FormatTraits> formats) {
+    StringBuilder out = new StringBuilder();
+    var spec = plan.spec();
+    out.append("pipeline ").append(spec.name()).append("  (").append(spec.file()).append(")\n");
+    spec.description().ifPresent(d -> out.append("  ").append(d.strip()).append('\n'));
+    out.append("  warehouse ").append(spec.settings().warehouse()).append('\n');
+    out.append("\nreads\n");
+    for (SourceSpec source : plan.reads()) {
+      String location = TableAddresses.resolve(spec.settings(), formats.get(source.format()), source.name(),
+          source.path(), source.table(), source.options()).location();
+      out.append(String.format("  %-20s %-8s %s%s%n", source.name(), source.format(), location,
+          source.asOf().map(a -> "  as of " + a).orElse("")));
+    }
+    out.append("\nsteps (in run order)\n");
+    for (StepSpec step : plan.steps()) {
+      String kind = step.sql().isPresent() ? "sql" : "class " + step.className().orElseThrow();
+      out.append(String.format("  %-20s %-8s <- %s%s%n", step.name(), kind, String.join(", ",
+          step.sortedDependencies()), step.cache() ? "" : "  (not cached)"));
+    }
+    out.append("\nwrites\n");
+    for (TargetSpec target : plan.writes()) {
+      String location = TableAddresses.resolve(spec.settings(), formats.get(target.format()), target.name(),
+          target.path(), target.table(), target.options()).location();
+      List<String> layout = new ArrayList<>();
+      if (!target.keys().isEmpty()) {
+        layout.add("keys " + String.join(",", target.keys()));
+      }
+      target.orderBy().ifPresent(o -> layout.add("order-by " + o));
+      if (!target.partitionBy().isEmpty()) {
+        layout.add("partition-by " + String.join(",", target.partitionBy()));
+      }
+      out.append(String.format("  %-20s %-8s %-20s <- %s%n      %s%s%n", target.name(), target.format(),
+          target.mode().specName(), target.from(), location, layout.isEmpty() ? "" : "  " + String.join("  ", layout)));
+    }
+    if (!plan.unusedSteps().isEmpty() || !plan.unusedSources().isEmpty()) {
+      out.append("\nnot run (no target needs them): ");
+      List<String> unused = new ArrayList<>(plan.unusedSources());
+      unused.addAll(plan.unusedSteps());
+      out.append(String.join(", ", unused)).append('\n');
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.Commit;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What one node of a run did.
+ *
+ * @param detail format and location for reads and writes, kind for steps
+ * @param rows rows read, computed or written; empty for a step that is not cached (not counted)
+ * @param commit the commit a write made; empty for a read, a step, or a write that committed nothing
+ */
+public record NodeResult(Kind kind, String name, String detail, OptionalLong rows, double seconds,
+    Optional<Commit> commit) {
+  /** The kind of node. */
+  public enum Kind {
+    READ, STEP, WRITE
+  }
+}

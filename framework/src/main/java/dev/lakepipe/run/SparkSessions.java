@@ -1,0 +1,54 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.spec.EngineSettings;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession a pipeline runs in: the formats' own settings, then the spec's, which win. */
+public final class SparkSessions {
+  static final String EXTENSIONS = "spark.sql.extensions";
+
+  private SparkSessions() {}
+
+  /** The settings a session gets for these engine settings, in the order they apply. */
+  public static Map<String, String> conf(EngineSettings settings) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    Set<String> extensions = new LinkedHashSet<>();
+    for (TableFormat format : TableFormats.all().values()) {
+      format.sessionConf(settings).forEach((key, value) -> {
+        if (key.equals(EXTENSIONS)) {
+          extensions.add(value);
+        } else {
+          String clash = conf.putIfAbsent(key, value);
+          if (clash != null && !clash.equals(value)) {
+            throw new IllegalStateException("table formats disagree on " + key + ": " + clash + " vs " + value);
+          }
+        }
+      });
+    }
+    if (!extensions.isEmpty()) {
+      conf.put(EXTENSIONS, String.join(",", extensions));
+    }
+    conf.put("spark.sql.warehouse.dir", settings.warehouse() + "/spark-warehouse");
+    conf.putAll(settings.sparkConf());
+    return conf;
+  }
+
+  /**
+   * Returns the session for these settings, creating it if this JVM has none. The master is taken from the
+   * settings only when spark-submit did not set one.
+   */
+  public static SparkSession getOrCreate(EngineSettings settings) {
+    SparkSession.Builder builder = SparkSession.builder().appName(settings.appName().orElse("lakepipe"));
+    if (System.getProperty("spark.master") == null) {
+      builder.master(settings.master().orElse("local[*]"));
+    }
+    conf(settings).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.lakepipe.spec;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A named input of a pipeline. It is visible to SQL steps as a view of the same name.
+ *
+ * @param table logical table name {@code db.name}; for path-addressed formats it defaults the path
+ * @param schema a Spark DDL schema for file sources, e.g. {@code "id BIGINT, name STRING"}
+ * @param asOf present when the source is read as of a version or timestamp instead of its latest snapshot
+ */
+public record SourceSpec(
+    String name,
+    String format,
+    Optional<String> path,
+    Optional<String> table,
+    Optional<String> schema,
+    Optional<AsOf> asOf,
+    Map<String, String> options) {
+  public SourceSpec {
+    options = Map.copyOf(options);
+  }
+}

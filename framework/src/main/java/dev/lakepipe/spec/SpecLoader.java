@@ -1,0 +1,213 @@
+package dev.lakepipe.spec;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigOriginFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigResolver;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Loads a job spec (HOCON {@code .conf} or YAML {@code .yaml}/{@code .yml}), merges it over an environment
+ * profile and the built-in defaults, applies {@code --set} overrides, substitutes {@code ${?ENV}}, and validates
+ * the result. Precedence, highest first: {@code --set}, the spec, the environment profile, the defaults.
+ *
+ * <p>Nothing here touches Spark: validating many specs is cheap.
+ */
+public final class SpecLoader {
+  static final String SET_ORIGIN = "--set";
+  private static final String DEFAULT_ENV = "local";
+  private static final List<String> EXTENSIONS = List.of(".conf", ".yaml", ".yml");
+
+  private final Map<String, ? extends FormatTraits> formats;
+  private final Function<String, String> environment;
+
+  /**
+   * @param formats the table formats a spec may name, by name
+   * @param environment looks up environment variables (normally {@code System::getenv})
+   */
+  public SpecLoader(Map<String, ? extends FormatTraits> formats, Function<String, String> environment) {
+    this.formats = Map.copyOf(formats);
+    this.environment = environment;
+  }
+
+  /**
+   * How a spec is loaded: the environment profile (by name, found in an {@code env/} folder beside or above the
+   * spec, or in {@code $LAKEPIPE_CONF_DIR/env}; or by file) and the {@code --set key=value} overrides.
+   */
+  public record Options(Optional<String> env, Optional<Path> envFile, List<String> sets) {
+    public Options {
+      sets = List.copyOf(sets);
+    }
+
+    public static Options defaults() {
+      return new Options(Optional.empty(), Optional.empty(), List.of());
+    }
+  }
+
+  /**
+   * @throws InvalidSpecException listing every problem of the spec, its profile and the overrides
+   */
+  public JobSpec load(Path specFile, Options options) throws InvalidSpecException {
+    String display = specFile.toString();
+    List<SpecProblem> problems = new ArrayList<>();
+    Config spec = parse(specFile, display, problems);
+    Config env = environmentProfile(specFile, display, options, problems);
+    Config sets = overrides(options.sets(), problems);
+    Config defaults = ConfigFactory.parseResources(SpecLoader.class, "defaults.conf");
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+    Config merged;
+    try {
+      merged = sets.withFallback(spec).withFallback(env).withFallback(defaults)
+          .resolve(ConfigResolveOptions.noSystem().appendResolver(new EnvironmentResolver(environment)));
+    } catch (ConfigException e) {
+      throw new InvalidSpecException(List.of(problem(e, display, "(substitution)")));
+    }
+    JobSpec loaded = SpecValidator.validate(merged, new SpecSection.Location(display, 1), formats, problems);
+    EngineSettings s = loaded.settings();
+    EngineSettings settings = new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(),
+        s.sparkConf(), s.catalog());
+    return new JobSpec(loaded.name(), loaded.description(), loaded.file(), settings, loaded.sources(),
+        loaded.steps(), loaded.targets());
+  }
+
+  private static String absoluteWarehouse(String warehouse) {
+    if (warehouse.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      return warehouse.replaceAll("/+$", "");
+    }
+    return Path.of(warehouse).toAbsolutePath().normalize().toString();
+  }
+
+  private Config parse(Path file, String display, List<SpecProblem> problems) {
+    if (!Files.isRegularFile(file)) {
+      problems.add(new SpecProblem(display, 0, "(file)", "no such file"));
+      return ConfigFactory.empty();
+    }
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    try {
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        return YamlSpecParser.parse(file, display, environment, problems);
+      }
+      // The origin keeps the path as the user gave it, so problems name the file the way the user does.
+      return ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException.Parse e) {
+      SpecProblem problem = problem(e, display, "(syntax)");
+      // HOCON reports an unclosed brace at the end of the file in terms of parentheses; say what to look for.
+      String message = problem.message().contains("end of file")
+          ? "unexpected end of file: a '{' or '[' is not closed" : problem.message();
+      problems.add(new SpecProblem(problem.file(), problem.line(), problem.key(), message));
+    } catch (ConfigException e) {
+      problems.add(problem(e, display, "(syntax)"));
+    } catch (IOException e) {
+      problems.add(new SpecProblem(display, 0, "(file)", "cannot read: " + e.getMessage()));
+    }
+    return ConfigFactory.empty();
+  }
+
+  private Config environmentProfile(Path specFile, String display, Options options, List<SpecProblem> problems) {
+    if (options.envFile().isPresent()) {
+      return parse(options.envFile().get(), options.envFile().get().toString(), problems);
+    }
+    String name = options.env().orElse(DEFAULT_ENV);
+    List<Path> folders = new ArrayList<>();
+    Optional.ofNullable(environment.apply("LAKEPIPE_CONF_DIR")).map(d -> Path.of(d, "env")).ifPresent(folders::add);
+    for (Path dir = specFile.toAbsolutePath().getParent(); dir != null && folders.size() < 5; dir = dir.getParent()) {
+      folders.add(dir.resolve("env"));
+    }
+    for (Path folder : folders) {
+      for (String extension : EXTENSIONS) {
+        Path candidate = folder.resolve(name + extension);
+        if (Files.isRegularFile(candidate)) {
+          Path shown = Path.of("").toAbsolutePath().relativize(candidate.toAbsolutePath().normalize());
+          return parse(candidate, shown.toString(), problems);
+        }
+      }
+    }
+    if (options.env().isPresent()) {
+      problems.add(new SpecProblem(display, 0, "--env", "no environment profile '" + name + "' in "
+          + folders.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse("")));
+    }
+    return ConfigFactory.empty();
+  }
+
+  private static Config overrides(List<String> sets, List<SpecProblem> problems) {
+    Config result = ConfigFactory.empty();
+    for (int i = 0; i < sets.size(); i++) {
+      String set = sets.get(i);
+      int position = i + 1;
+      int equals = set.indexOf('=');
+      String key = equals < 0 ? set : set.substring(0, equals).trim();
+      if (equals <= 0 || key.isEmpty()) {
+        problems.add(new SpecProblem(SET_ORIGIN, position, set, "expected key=value"));
+        continue;
+      }
+      ConfigOrigin origin = ConfigOriginFactory.newSimple(SET_ORIGIN).withLineNumber(position);
+      try {
+        ConfigValue value = overrideValue(set.substring(equals + 1).trim()).withOrigin(origin);
+        result = value.atPath(key).withFallback(result);
+      } catch (ConfigException e) {
+        problems.add(new SpecProblem(SET_ORIGIN, position, key, "not a valid key: " + e.getMessage()));
+      }
+    }
+    return result;
+  }
+
+  /** A HOCON value when the text is one (a number, a list, an object), otherwise the text as a string. */
+  private static ConfigValue overrideValue(String text) {
+    try {
+      return ConfigFactory.parseString("value = " + text).getValue("value");
+    } catch (ConfigException e) {
+      return ConfigValueFactory.fromAnyRef(text);
+    }
+  }
+
+  private static SpecProblem problem(ConfigException e, String display, String key) {
+    ConfigOrigin origin = e.origin();
+    String message = e.getMessage();
+    if (origin != null && message.startsWith(origin.description() + ": ")) {
+      message = message.substring(origin.description().length() + 2);
+    }
+    SpecSection.Location at = origin == null ? new SpecSection.Location(display, 0)
+        : SpecSection.locate(origin, new SpecSection.Location(display, 0));
+    return new SpecProblem(at.file(), at.line(), key, message);
+  }
+
+  /** Resolves {@code ${VAR}} that the spec itself does not define from the environment, then the fallback. */
+  private record EnvironmentResolver(Function<String, String> environment, Optional<ConfigResolver> fallback)
+      implements ConfigResolver {
+    EnvironmentResolver(Function<String, String> environment) {
+      this(environment, Optional.empty());
+    }
+
+    @Override
+    public ConfigValue lookup(String path) {
+      String value = environment.apply(path);
+      if (value != null) {
+        return ConfigValueFactory.fromAnyRef(value, "environment variable " + path);
+      }
+      return fallback.map(f -> f.lookup(path)).orElse(null);
+    }
+
+    @Override
+    public ConfigResolver withFallback(ConfigResolver next) {
+      return new EnvironmentResolver(environment, Optional.of(fallback.map(f -> f.withFallback(next)).orElse(next)));
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.lakepipe.spec;
+
+import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a merged spec and builds the {@link JobSpec}: every problem is collected in one pass, so a user fixes
+ * them all at once.
+ */
+final class SpecValidator {
+  static final Set<String> ROOT_KEYS =
+      Set.of("name", "description", "warehouse", "catalog", "spark", "sources", "steps", "targets");
+  static final Set<String> SPARK_KEYS = Set.of("master", "app-name", "conf");
+  static final Set<String> SOURCE_KEYS =
+      Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "description");
+  static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
+  static final Set<String> TARGET_KEYS = Set.of(
+      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "description");
+  static final List<String> READ_KINDS = List.of("snapshot", "as-of");
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+  private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+  private final Map<String, ? extends FormatTraits> formats;
+  private final List<SpecProblem> problems = new ArrayList<>();
+
+  private SpecValidator(Map<String, ? extends FormatTraits> formats) {
+    this.formats = formats;
+  }
+
+  /**
+   * @param root the merged, resolved spec
+   * @param rootLocation where the spec file starts, for problems about missing top-level keys
+   * @param earlier problems found while parsing; they are reported together with the new ones
+   * @throws InvalidSpecException listing every problem, when there is any
+   */
+  static JobSpec validate(Config root, SpecSection.Location rootLocation, Map<String, ? extends FormatTraits> formats,
+      List<SpecProblem> earlier) throws InvalidSpecException {
+    SpecValidator validator = new SpecValidator(formats);
+    validator.problems.addAll(earlier);
+    JobSpec spec = validator.read(new SpecSection("", root.root(), rootLocation, ROOT_KEYS, validator.problems),
+        rootLocation.file());
+    if (!validator.problems.isEmpty()) {
+      throw new InvalidSpecException(validator.problems);
+    }
+    return spec;
+  }
+
+  private JobSpec read(SpecSection root, String file) {
+    Optional<String> name = root.requiredString("name", "the pipeline's name");
+    name.filter(n -> !PIPELINE_NAME.matcher(n).matches())
+        .ifPresent(n -> root.problem("name", "'" + n + "' is not a valid name (letters, digits, _ . -)"));
+    Optional<String> warehouse = root.requiredString("warehouse", "the warehouse root");
+    Optional<String> catalog = root.string("catalog");
+    catalog.filter(c -> !IDENTIFIER.matcher(c).matches())
+        .ifPresent(c -> root.problem("catalog", "'" + c + "' is not a valid catalog name"));
+    Optional<SpecSection> spark = root.child("spark", SPARK_KEYS);
+    EngineSettings settings = new EngineSettings(
+        warehouse.orElse(""),
+        spark.flatMap(s -> s.string("master")),
+        spark.flatMap(s -> s.string("app-name")).or(() -> name.map(n -> "lakepipe " + n)),
+        spark.map(s -> s.settings("conf")).orElse(Map.of()),
+        catalog.orElse("lakepipe"));
+
+    Map<String, SourceSpec> sources = new TreeMap<>();
+    Map<String, SpecSection> sourceSections = root.children("sources", SOURCE_KEYS);
+    sourceSections.forEach((n, s) -> source(n, s).ifPresent(src -> sources.put(n, src)));
+
+    Map<String, SpecSection> stepSections = root.children("steps", STEP_KEYS);
+    for (String step : stepSections.keySet()) {
+      if (sourceSections.containsKey(step)) {
+        root.problem("steps", "step '" + step + "' has the name of a source; names of sources and steps are views"
+            + " and must differ");
+      }
+    }
+    Set<String> relations = new TreeSet<>();
+    relations.addAll(sourceSections.keySet());
+    relations.addAll(stepSections.keySet());
+    Map<String, StepSpec> steps = new TreeMap<>();
+    stepSections.forEach((n, s) -> step(n, s, relations).ifPresent(st -> steps.put(n, st)));
+    reportCycles(steps, stepSections);
+
+    Map<String, SpecSection> targetSections = root.children("targets", TARGET_KEYS);
+    if (targetSections.isEmpty() && !root.has("targets")) {
+      root.missing("targets", "missing required key (a pipeline writes at least one target)");
+    } else if (targetSections.isEmpty()) {
+      root.problem("targets", "a pipeline writes at least one target");
+    }
+    Map<String, TargetSpec> targets = new TreeMap<>();
+    Map<String, String> writers = new HashMap<>();
+    targetSections.forEach((n, s) -> target(n, s, relations, settings, writers).ifPresent(t -> targets.put(n, t)));
+    return new JobSpec(name.orElse(""), root.string("description"), file, settings, sources, steps, targets);
+  }
+
+  private Optional<SourceSpec> source(String name, SpecSection section) {
+    checkViewName(name, section);
+    Optional<FormatTraits> format = format(section);
+    Optional<String> path = section.string("path");
+    Optional<String> table = tableName(section);
+    Optional<String> schema = section.string("schema");
+    Optional<String> read = section.string("read");
+    Optional<String> version = section.text("version");
+    Optional<String> timestamp = section.text("timestamp");
+    Map<String, String> options = section.settings("options");
+    read.filter(r -> !READ_KINDS.contains(r)).ifPresent(r -> section.problem("read",
+        "unknown read '" + r + "'" + Names.suggestion(r, READ_KINDS) + " (known: " + String.join(", ", READ_KINDS)
+            + ")"));
+    boolean asOf = read.filter("as-of"::equals).isPresent();
+    format.ifPresent(f -> {
+      checkAddress(section, f, path, table);
+      if (schema.isPresent() && !f.acceptsSchema()) {
+        section.problem("schema", "a declared schema applies to file sources only; " + f.name()
+            + " tables carry their own");
+      }
+      if (asOf && !f.supportsTimeTravel()) {
+        section.problem("read", f.name() + " keeps no history to read as of a version or timestamp");
+      }
+    });
+    if (asOf && version.isEmpty() && timestamp.isEmpty()) {
+      section.missing("version", "read = as-of needs version or timestamp");
+    }
+    if (version.isPresent() && timestamp.isPresent()) {
+      section.problem("timestamp", "give version or timestamp, not both");
+    }
+    for (String key : List.of("version", "timestamp")) {
+      if (section.has(key) && !asOf) {
+        section.problem(key, key + " applies only with read = as-of");
+      }
+    }
+    if (format.isEmpty() || !isUsable(section)) {
+      return Optional.empty();
+    }
+    Optional<AsOf> point = asOf && version.isPresent() != timestamp.isPresent()
+        ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
+        : Optional.empty();
+    return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, options));
+  }
+
+  private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {
+    checkViewName(name, section);
+    Optional<String> sql = section.string("sql");
+    Optional<String> className = section.string("class");
+    List<String> inputs = section.stringList("inputs");
+    Map<String, String> options = section.settings("options");
+    boolean cache = section.bool("cache").orElse(true);
+    if (section.has("sql") && section.has("class")) {
+      section.problem("class", "give sql or class, not both");
+    } else if (!section.has("sql") && !section.has("class")) {
+      section.missing("sql", "missing required key (a step is sql = \"...\" or class = com.example.MyStep)");
+    }
+    className.filter(c -> !CLASS_NAME.matcher(c).matches())
+        .ifPresent(c -> section.problem("class", "'" + c + "' is not a Java class name"));
+    if (section.has("inputs") && section.has("sql")) {
+      section.problem("inputs", "inputs apply to class steps; a SQL step's inputs are the names it reads");
+    }
+    Set<String> dependencies = new LinkedHashSet<>();
+    if (sql.isPresent()) {
+      for (String reference : SqlReferences.of(sql.get())) {
+        Optional<String> known = relations.stream().filter(r -> r.equalsIgnoreCase(reference)).findFirst();
+        if (known.isPresent()) {
+          dependencies.add(known.get());
+        } else {
+          section.problem("sql", "reads '" + reference + "', which is not a source or step"
+              + Names.suggestion(reference, relations));
+        }
+      }
+    }
+    for (String input : inputs) {
+      if (relations.contains(input)) {
+        dependencies.add(input);
+      } else {
+        section.problem("inputs", "'" + input + "' is not a source or step" + Names.suggestion(input, relations));
+      }
+    }
+    if (!isUsable(section)) {
+      return Optional.empty();
+    }
+    return Optional.of(new StepSpec(name, sql, className, dependencies, options, cache));
+  }
+
+  private Optional<TargetSpec> target(String name, SpecSection section, Set<String> relations,
+      EngineSettings settings, Map<String, String> writers) {
+    Optional<String> from = section.requiredString("from", "the step or source to write");
+    from.filter(f -> !relations.contains(f)).ifPresent(f -> section.problem("from",
+        "'" + f + "' is not a step or source" + Names.suggestion(f, relations)));
+    Optional<FormatTraits> format = format(section);
+    Optional<String> path = section.string("path");
+    Optional<String> table = tableName(section);
+    Optional<String> modeName = section.string("mode");
+    Optional<WriteMode> mode = modeName.isEmpty() ? Optional.of(WriteMode.APPEND)
+        : WriteMode.fromSpecName(modeName.get());
+    if (modeName.isPresent() && mode.isEmpty()) {
+      section.problem("mode", "unknown mode '" + modeName.get() + "'" + Names.suggestion(modeName.get(),
+          WriteMode.specNames()) + " (known: " + String.join(", ", WriteMode.specNames()) + ")");
+    }
+    List<String> keys = section.stringList("keys");
+    Optional<String> orderBy = section.string("order-by");
+    List<String> partitionBy = section.stringList("partition-by");
+    Map<String, String> options = section.settings("options");
+    format.ifPresent(f -> {
+      checkAddress(section, f, path, table);
+      mode.filter(m -> !f.writeModes().contains(m)).ifPresent(m -> section.problem("mode", f.name()
+          + " does not support " + m.specName() + " (supported: " + f.writeModes().stream().map(WriteMode::specName)
+          .sorted().reduce((a, b) -> a + ", " + b).orElse("none") + ")"));
+    });
+    mode.ifPresent(m -> {
+      if (m.needsKeys() && keys.isEmpty() && !section.has("keys")) {
+        section.problem("mode", m.specName() + " needs keys: the columns that identify a row");
+      }
+      if (m == WriteMode.UPSERT && orderBy.isEmpty() && !section.has("order-by")) {
+        section.problem("mode", "upsert needs order-by: the column whose greatest value wins when a key comes"
+            + " more than once");
+      }
+      if (m == WriteMode.OVERWRITE_PARTITIONS && partitionBy.isEmpty() && !section.has("partition-by")) {
+        section.problem("mode", "overwrite-partitions needs partition-by");
+      }
+    });
+    orderBy.filter(keys::contains).ifPresent(o -> section.problem("order-by",
+        "'" + o + "' is a key column; order-by must be a column that grows with each version of a row"));
+    format.ifPresent(f -> {
+      String location = f.catalogAddressed() ? table.map(t -> "table " + settings.catalog() + "." + t).orElse("")
+          : path.map(p -> "path " + p).or(() -> table.map(t -> "path " + t.replace('.', '/'))).orElse("");
+      if (!location.isEmpty()) {
+        String other = writers.putIfAbsent(location, name);
+        if (other != null) {
+          section.problem(path.isPresent() ? "path" : "table", "target '" + other + "' writes the same table ("
+              + location + ")");
+        }
+      }
+    });
+    if (format.isEmpty() || mode.isEmpty() || !isUsable(section)) {
+      return Optional.empty();
+    }
+    return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
+        orderBy, partitionBy, options));
+  }
+
+  private Optional<FormatTraits> format(SpecSection section) {
+    Optional<String> name = section.requiredString("format", "one of " + String.join(", ", new TreeSet<>(formats.keySet())));
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    FormatTraits format = formats.get(name.get());
+    if (format == null) {
+      section.problem("format", "unknown format '" + name.get() + "'" + Names.suggestion(name.get(), formats.keySet())
+          + " (known: " + String.join(", ", new TreeSet<>(formats.keySet())) + ")");
+    }
+    return Optional.ofNullable(format);
+  }
+
+  private Optional<String> tableName(SpecSection section) {
+    Optional<String> table = section.string("table");
+    if (table.isPresent() && !TABLE_NAME.matcher(table.get()).matches()) {
+      section.problem("table", "'" + table.get() + "' is not a table name; expected db.name or name");
+      return Optional.empty();
+    }
+    return table;
+  }
+
+  private void checkAddress(SpecSection section, FormatTraits format, Optional<String> path, Optional<String> table) {
+    if (format.catalogAddressed()) {
+      if (section.has("path")) {
+        section.problem("path", format.name() + " tables live in a catalog: name them with table = \"db.name\"");
+      } else if (!section.has("table")) {
+        section.missing("table", "missing required key (" + format.name() + " tables are named: table = \"db.name\")");
+      }
+    } else if (!section.has("path") && !section.has("table")) {
+      section.missing("path", "missing required key (give path, or table = \"db.name\" for <warehouse>/db/name)");
+    }
+  }
+
+  private void checkViewName(String name, SpecSection section) {
+    if (!IDENTIFIER.matcher(name).matches()) {
+      SpecSection.Location at = section.location();
+      problems.add(new SpecProblem(at.file(), at.line(), section.path(),
+          "'" + name + "' is not a valid name: SQL steps read it as a view (letters, digits, _)"));
+    }
+  }
+
+  /** Whether a section produced no problem of its own, so that its value can be built. */
+  private boolean isUsable(SpecSection section) {
+    String prefix = section.path() + ".";
+    return problems.stream().noneMatch(p -> p.key().startsWith(prefix) || p.key().equals(section.path()));
+  }
+
+  private void reportCycles(Map<String, StepSpec> steps, Map<String, SpecSection> sections) {
+    Set<String> reported = new TreeSet<>();
+    for (String start : steps.keySet()) {
+      List<String> cycle = findCycle(start, steps, new ArrayList<>(), new TreeSet<>());
+      if (!cycle.isEmpty() && reported.addAll(cycle)) {
+        SpecSection section = sections.get(start);
+        section.problem("sql", "steps read each other in a cycle: " + String.join(" -> ", cycle));
+      }
+    }
+  }
+
+  private static List<String> findCycle(String step, Map<String, StepSpec> steps, List<String> path,
+      Set<String> done) {
+    int at = path.indexOf(step);
+    if (at >= 0) {
+      List<String> cycle = new ArrayList<>(path.subList(at, path.size()));
+      cycle.add(step);
+      return cycle;
+    }
+    if (!steps.containsKey(step) || done.contains(step)) {
+      return List.of();
+    }
+    path.add(step);
+    for (String dependency : new TreeSet<>(steps.get(step).dependencies())) {
+      List<String> cycle = findCycle(dependency, steps, path, done);
+      if (!cycle.isEmpty()) {
+        return cycle;
+      }
+    }
+    path.remove(path.size() - 1);
+    done.add(step);
+    return List.of();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.lakepipe.format;
+
+import static dev.lakepipe.format.Orders.keys;
+import static dev.lakepipe.format.Orders.render;
+import static dev.lakepipe.format.Orders.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakepipe.spec.AsOf;
+import dev.lakepipe.testing.TestSpark;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every write mode, time travel and commit properties on real Hudi, Delta and Iceberg tables, with the same
+ * expected rows for all three. Every write checks that its commit carries that write's lakepipe properties.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LakeFormatTest {
+  private static final TableLayout KEYED =
+      new TableLayout(List.of("id"), Optional.of("updated_at"), List.of("region"));
+  /** The table each format ends with after {@link #upsertsKeepTheNewestRowPerKeyThenDeleteByKey}. */
+  private static final Map<String, List<String>> FINAL_TABLES = new ConcurrentHashMap<>();
+
+  /** One table of one format, with a new run id for every write. */
+  private static final class Table {
+    final TableReader reader;
+    final TableWriter writer;
+    private int runs;
+
+    Table(String format, TableLayout layout) {
+      TableFormat tableFormat = TableFormats.get(format);
+      TableAddress address = Orders.newTable(tableFormat);
+      reader = tableFormat.reader(TestSpark.session(), address);
+      writer = tableFormat.writer(TestSpark.session(), address, layout);
+    }
+
+    Commit write(Function<CommitContext, Commit> write) {
+      runs++;
+      CommitContext context =
+          new CommitContext("orders-test", "run-" + runs, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(runs * 3600L));
+      Commit commit = write.apply(context);
+      assertEquals(context.properties(), commit.properties(), "properties of the commit of run " + runs);
+      assertEquals(Optional.of(commit), reader.latestCommit(), "latest commit after run " + runs);
+      return commit;
+    }
+
+    List<String> rows() {
+      return render(reader.snapshot());
+    }
+  }
+
+  @Order(1)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void appendAddsRowsAndOverwriteReplacesThemWithoutKeys(String format) {
+    Table table = new Table(format, TableLayout.unkeyed(List.of("region")));
+    assertFalse(table.reader.exists());
+
+    table.write(c -> table.writer.append(rows("1|eu|created|1", "2|us|created|1"), c));
+    table.write(c -> table.writer.append(rows("3|eu|created|2", "1|eu|created|1"), c));
+    assertEquals(List.of("1|eu|created|1", "1|eu|created|1", "2|us|created|1", "3|eu|created|2"), table.rows());
+
+    table.write(c -> table.writer.overwrite(rows("4|asia|paid|3"), c));
+    assertEquals(List.of("4|asia|paid|3"), table.rows());
+  }
+
+  @Order(2)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void overwritePartitionsReplacesOnlyThePartitionsOfTheRows(String format) {
+    Table table = new Table(format, KEYED);
+    table.write(c -> table.writer.append(rows("1|eu|created|1", "2|us|created|1", "3|asia|created|1"), c));
+
+    table.write(c -> table.writer.overwritePartitions(rows("5|eu|paid|2", "6|eu|created|2"), c));
+
+    assertEquals(List.of("2|us|created|1", "3|asia|created|1", "5|eu|paid|2", "6|eu|created|2"), table.rows());
+  }
+
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void upsertsKeepTheNewestRowPerKeyThenDeleteByKey(String format) {
+    Table table = new Table(format, KEYED);
+    // The first upsert creates the table.
+    table.write(c -> table.writer.upsert(rows("1|eu|created|1", "2|eu|created|1", "3|eu|created|1"), c));
+    assertEquals(List.of("1|eu|created|1", "2|eu|created|1", "3|eu|created|1"), table.rows());
+
+    // Out of order within the batch (1), older than stored (2), moving partition (3), new (4).
+    Dataset<Row> batch = rows("1|eu|shipped|3", "1|eu|paid|2", "2|eu|late|0", "3|us|moved|2", "4|us|created|2");
+    table.write(c -> table.writer.upsert(LatestWins.dedupe(batch, KEYED), c));
+    assertEquals(List.of("1|eu|shipped|3", "2|eu|created|1", "3|us|moved|2", "4|us|created|2"), table.rows());
+
+    // An older update of 1 arrives later, in another partition; 3 ties and wins; 2 moves partition again.
+    table.write(c -> table.writer.upsert(rows("1|us|paid|2", "3|us|tied|2", "2|asia|moved|5"), c));
+    List<String> upserted = List.of("1|eu|shipped|3", "2|asia|moved|5", "3|us|tied|2", "4|us|created|2");
+    assertEquals(upserted, table.rows());
+
+    // Keys only, repeated, and one that is not stored.
+    table.write(c -> table.writer.delete(keys(2, 4, 4, 9), c).orElseThrow());
+    assertEquals(List.of("1|eu|shipped|3", "3|us|tied|2"), table.rows());
+    FINAL_TABLES.put(format, table.rows());
+  }
+
+  @Order(4)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void deleteFromAMissingTableCommitsNothing(String format) {
+    Table table = new Table(format, KEYED);
+
+    assertEquals(Optional.empty(),
+        table.writer.delete(keys(1), new CommitContext("orders-test", "run-1", Instant.EPOCH)));
+
+    assertFalse(table.reader.exists());
+    assertEquals(Optional.empty(), table.reader.latestCommit());
+    assertThrows(TableNotFoundException.class, table.reader::snapshot);
+  }
+
+  @Order(5)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void readsAsOfAnEarlierVersionOrTimestamp(String format) {
+    Table table = new Table(format, KEYED);
+    Commit first = table.write(c -> table.writer.append(rows("1|eu|created|1"), c));
+    Commit second = table.write(c -> table.writer.upsert(rows("1|eu|paid|2", "2|us|created|2"), c));
+    assertNotEquals(first.id(), second.id());
+    assertTrue(!second.timestamp().isBefore(first.timestamp()));
+
+    assertEquals(List.of("1|eu|created|1"), render(table.reader.asOf(AsOf.version(first.id()))));
+    assertEquals(List.of("1|eu|created|1"), render(table.reader.asOf(AsOf.timestamp(first.timestamp().toString()))));
+    assertEquals(List.of("1|eu|paid|2", "2|us|created|2"), render(table.reader.asOf(AsOf.version(second.id()))));
+    assertEquals(List.of("1|eu|paid|2", "2|us|created|2"), table.rows());
+  }
+
+  @Order(6)
+  @Test
+  void theFormatsEndWithIdenticalTables() {
+    assertEquals(List.of("delta", "hudi", "iceberg"), FINAL_TABLES.keySet().stream().sorted().toList(),
+        "formats that finished the upsert and delete sequence");
+    assertEquals(FINAL_TABLES.get("delta"), FINAL_TABLES.get("hudi"));
+    assertEquals(FINAL_TABLES.get("delta"), FINAL_TABLES.get("iceberg"));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.lakepipe.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lakepipe.format.TableFormats;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+  private static final Path GOOD = Path.of("src/test/resources/specs/good");
+
+  private static SpecLoader loader(Map<String, String> environment) {
+    return new SpecLoader(TableFormats.all(), environment::get);
+  }
+
+  @Test
+  void hoconAndYamlGiveTheSameModel() throws Exception {
+    JobSpec hocon = loader(Map.of()).load(GOOD.resolve("orders.conf"), SpecLoader.Options.defaults());
+    JobSpec yaml = loader(Map.of()).load(GOOD.resolve("orders.yaml"), SpecLoader.Options.defaults());
+    assertEquals(withoutFile(hocon), withoutFile(yaml));
+    // The include brought the shuffle setting in; the SQL references ordered the steps.
+    assertEquals(Map.of("spark.sql.shuffle.partitions", "3"), hocon.settings().sparkConf());
+    assertEquals(Set.of("orders_latest", "shops"), hocon.steps().get("gmv").dependencies());
+    TargetSpec orders = hocon.targets().get("orders");
+    assertEquals(new TargetSpec("orders", "orders_latest", "hudi", Optional.empty(), Optional.of("dw.orders"),
+        WriteMode.UPSERT, List.of("order_id"), Optional.of("updated_at"), List.of("order_date"),
+        Map.of("hoodie.datasource.write.table.type", "MERGE_ON_READ")), orders);
+    assertEquals(List.of("order_date"), hocon.targets().get("gmv_daily").partitionBy());
+  }
+
+  private static JobSpec withoutFile(JobSpec spec) {
+    return new JobSpec(spec.name(), spec.description().map(String::strip), "", spec.settings(), spec.sources(),
+        spec.steps().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+            e -> new StepSpec(e.getValue().name(), e.getValue().sql().map(sql -> sql.replaceAll("\\s+", " ").strip()), e.getValue().className(),
+                e.getValue().dependencies(), e.getValue().options(), e.getValue().cache()))),
+        spec.targets());
+  }
+
+  @Test
+  void precedenceIsSetThenSpecThenEnvironmentProfileThenDefaults() throws Exception {
+    JobSpec spec = loader(Map.of("LAKEPIPE_TEST_EVENTS", "/data/events")).load(GOOD.resolve("overlay.conf"),
+        new SpecLoader.Options(Optional.of("test"), Optional.empty(),
+            List.of("spark.conf.shared=cli", "targets.out.mode=overwrite")));
+    assertEquals("/from-spec", spec.settings().warehouse());
+    assertEquals("envcat", spec.settings().catalog());
+    assertEquals(Optional.of("local[1]"), spec.settings().master());
+    assertEquals(Map.of("a.from.spec", "spec", "a.from.env", "env", "shared", "cli"), spec.settings().sparkConf());
+    assertEquals(WriteMode.OVERWRITE, spec.targets().get("out").mode());
+    assertEquals(Optional.of("/data/events"), spec.sources().get("events").path());
+    assertEquals(Optional.of("out/"), spec.targets().get("out").path());
+  }
+
+  @Test
+  void environmentVariablesFillOptionalSubstitutions() throws Exception {
+    JobSpec spec = loader(Map.of("LAKEPIPE_TEST_EVENTS", "/e", "LAKEPIPE_TEST_SUFFIX", "v2"))
+        .load(GOOD.resolve("overlay.conf"), SpecLoader.Options.defaults());
+    assertEquals(Optional.of("out/v2"), spec.targets().get("out").path());
+  }
+
+  @Test
+  void theWarehouseComesFromTheEnvironmentVariableAndIsMadeAbsolute() throws Exception {
+    JobSpec spec = loader(Map.of("LAKEPIPE_WAREHOUSE", "some/wh")).load(GOOD.resolve("orders.conf"),
+        SpecLoader.Options.defaults());
+    assertEquals(Path.of("some/wh").toAbsolutePath().toString(), spec.settings().warehouse());
+    JobSpec defaulted = loader(Map.of()).load(GOOD.resolve("orders.conf"), SpecLoader.Options.defaults());
+    assertEquals(Path.of("warehouse").toAbsolutePath().toString(), defaulted.settings().warehouse());
+  }
+
+  @Test
+  void setOverridesAreCheckedLikeTheSpec() {
+    InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> loader(Map.of()).load(
+        GOOD.resolve("orders.conf"), new SpecLoader.Options(Optional.empty(), Optional.empty(),
+            List.of("targets.orders.mode=upsret", "no-equals-sign"))));
+    assertEquals(List.of("--set:2: no-equals-sign: expected key=value"),
+        invalid.problems().stream().map(SpecProblem::toString).toList());
+    InvalidSpecException badMode = assertThrows(InvalidSpecException.class, () -> loader(Map.of()).load(
+        GOOD.resolve("orders.conf"), new SpecLoader.Options(Optional.empty(), Optional.empty(),
+            List.of("targets.orders.mode=upsret"))));
+    assertEquals(List.of("--set:1: targets.orders.mode: unknown mode 'upsret'; did you mean 'upsert'? (known: append,"
+        + " overwrite, overwrite-partitions, upsert, delete)"),
+        badMode.problems().stream().map(SpecProblem::toString).toList());
+  }
+
+  @Test
+  void anUnknownEnvironmentProfileIsAProblem() {
+    InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> loader(Map.of()).load(
+        GOOD.resolve("orders.conf"), new SpecLoader.Options(Optional.of("nope"), Optional.empty(), List.of())));
+    assertEquals("--env", invalid.problems().get(0).key());
+  }
+}
