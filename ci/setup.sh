@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what the build needs on a fresh Debian machine: a JDK 17 (if none is there). Maven itself comes
+# through the wrapper, and every Java dependency through Maven.
+set -euo pipefail
+
+if ! command -v javac >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q openjdk-17-jdk-headless
+fi
+java -version 2>&1 | head -1
