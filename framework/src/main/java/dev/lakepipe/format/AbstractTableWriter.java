@@ -37,13 +37,13 @@ public abstract class AbstractTableWriter implements TableWriter {
   @Override
   public final Commit append(Dataset<Row> rows, CommitContext context) {
     writeAppend(rows, context);
-    return committed();
+    return committed(context);
   }
 
   @Override
   public final Commit overwrite(Dataset<Row> rows, CommitContext context) {
     writeOverwrite(rows, context);
-    return committed();
+    return committed(context);
   }
 
   /** @throws IllegalStateException when the layout has no partition columns */
@@ -51,7 +51,7 @@ public abstract class AbstractTableWriter implements TableWriter {
   public final Commit overwritePartitions(Dataset<Row> rows, CommitContext context) {
     layout.requirePartitionBy();
     writeOverwritePartitions(rows, context);
-    return committed();
+    return committed(context);
   }
 
   /** @throws IllegalStateException when the layout has no keys or no order-by column */
@@ -65,7 +65,7 @@ public abstract class AbstractTableWriter implements TableWriter {
     } else {
       writeAppend(rows, context);
     }
-    return committed();
+    return committed(context);
   }
 
   /** @throws IllegalStateException when the layout has no keys */
@@ -76,10 +76,17 @@ public abstract class AbstractTableWriter implements TableWriter {
       return Optional.empty();
     }
     writeDelete(keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new)).distinct(), context);
-    return Optional.of(committed());
+    return Optional.of(committed(context));
   }
 
-  private Commit committed() {
-    return reader.latestCommit().orElseThrow(() -> new IllegalStateException("a write left no commit"));
+  /**
+   * @throws IllegalStateException when the latest commit is not this write's: the format skipped the commit,
+   *     or another writer committed right after it
+   */
+  private Commit committed(CommitContext context) {
+    return reader.latestCommit()
+        .filter(commit -> commit.properties().equals(context.properties()))
+        .orElseThrow(() -> new IllegalStateException("the latest commit of the table is not the one of run "
+            + context.runId() + ": the format skipped it, or another writer committed after it"));
   }
 }

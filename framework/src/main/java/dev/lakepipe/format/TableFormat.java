@@ -13,6 +13,12 @@ import org.apache.spark.sql.SparkSession;
  * validation calls them without a SparkSession, and without Spark on the class path.
  */
 public interface TableFormat extends FormatTraits {
+  /**
+   * For formats that {@link #acceptsSchema()}: the option of a source's {@link TableAddress} that holds its
+   * declared schema, a Spark DDL string such as {@code id BIGINT, name STRING}.
+   */
+  String SCHEMA_OPTION = "schema";
+
   Addressing addressing();
 
   @Override

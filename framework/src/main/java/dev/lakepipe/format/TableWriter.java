@@ -6,7 +6,13 @@ import org.apache.spark.sql.Row;
 
 /**
  * Writes one table, each operation in one atomic commit of the format that carries {@link
- * CommitContext#properties()}. The first write creates the table with its {@link TableLayout}.
+ * CommitContext#properties()}, also when it changes no row. The first write creates the table with its
+ * {@link TableLayout}. Formats without commits (plain files) return a commit that only describes the write:
+ * its id is the time of the write, and {@link TableReader#latestCommit()} never returns it.
+ *
+ * <p>Every method throws {@link UnsupportedOperationException} for a mode the format does not support (see
+ * {@link TableFormat#writeModes()}), and {@link IllegalStateException} when the table's latest commit is
+ * not the write's own (another writer committed right after it).
  */
 public interface TableWriter {
   /** Adds the rows. */

@@ -78,8 +78,10 @@ public final class BatchRun {
 
   private Outcome read(EngineSettings settings, SourceSpec source, Map<String, Dataset<Row>> relations) {
     TableFormat format = TableFormats.get(source.format());
+    Map<String, String> options = new LinkedHashMap<>(source.options());
+    source.schema().ifPresent(schema -> options.put(TableFormat.SCHEMA_OPTION, schema));
     TableAddress address = TableAddresses.resolve(settings, format, source.name(), source.path(), source.table(),
-        source.options());
+        options);
     TableReader reader = format.reader(spark, address);
     Dataset<Row> rows = source.asOf().map(reader::asOf).orElseGet(reader::snapshot);
     rows.createOrReplaceTempView(source.name());

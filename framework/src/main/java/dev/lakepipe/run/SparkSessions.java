@@ -44,11 +44,32 @@ public final class SparkSessions {
    * settings only when spark-submit did not set one.
    */
   public static SparkSession getOrCreate(EngineSettings settings) {
+    scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+    if (existing.isDefined()) {
+      checkStaticConf(existing.get(), settings);
+    }
     SparkSession.Builder builder = SparkSession.builder().appName(settings.appName().orElse("lakepipe"));
     if (System.getProperty("spark.master") == null) {
       builder.master(settings.master().orElse("local[*]"));
     }
     conf(settings).forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /**
+   * Catalogs and extensions are fixed when a session starts; a second pipeline in the same JVM that needs others
+   * (another warehouse, say) would silently write to the first one's tables.
+   *
+   * @throws IllegalStateException when the running session's catalogs or extensions differ from these settings'
+   */
+  private static void checkStaticConf(SparkSession session, EngineSettings settings) {
+    conf(settings).forEach((key, value) -> {
+      boolean fixedAtStart = key.startsWith("spark.sql.catalog.") || key.equals(EXTENSIONS);
+      String current = session.conf().get(key, null);
+      if (fixedAtStart && !value.equals(current)) {
+        throw new IllegalStateException("this JVM's Spark session has " + key + " = " + current + ", but the pipeline"
+            + " needs " + value + "; run pipelines with different catalogs or warehouses in separate processes");
+      }
+    });
   }
 }

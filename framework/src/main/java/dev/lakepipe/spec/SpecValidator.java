@@ -1,6 +1,8 @@
 package dev.lakepipe.spec;
 
 import com.typesafe.config.Config;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -131,6 +133,8 @@ final class SpecValidator {
     if (asOf && version.isEmpty() && timestamp.isEmpty()) {
       section.missing("version", "read = as-of needs version or timestamp");
     }
+    timestamp.filter(t -> !isIsoTime(t)).ifPresent(t -> section.problem("timestamp",
+        "'" + t + "' is not an ISO-8601 time with an offset, e.g. 2026-11-22T03:00:00Z"));
     if (version.isPresent() && timestamp.isPresent()) {
       section.problem("timestamp", "give version or timestamp, not both");
     }
@@ -245,6 +249,15 @@ final class SpecValidator {
     }
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
         orderBy, partitionBy, options));
+  }
+
+  private static boolean isIsoTime(String text) {
+    try {
+      OffsetDateTime.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   private Optional<FormatTraits> format(SpecSection section) {

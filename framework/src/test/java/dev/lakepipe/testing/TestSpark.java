@@ -43,6 +43,8 @@ public final class TestSpark {
             "spark.default.parallelism", "2",
             "spark.ui.enabled", "false",
             "spark.sql.session.timeZone", "UTC",
+            // Delta rebuilds table state in 50 tasks by default; tiny test tables need two.
+            "spark.databricks.delta.snapshotPartitions", "2",
             "spark.driver.host", "127.0.0.1"),
         "lakepipe");
   }

@@ -46,7 +46,9 @@ public final class DeltaFormat implements TableFormat {
         "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         // New tables keep a change data feed: incremental runs read update pre-images from it.
-        "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+        "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true",
+        // Delta drops commits that change no rows; lakepipe's commit properties (its checkpoint) must still land.
+        "spark.databricks.delta.skipRecordingEmptyCommits", "false");
   }
 
   @Override

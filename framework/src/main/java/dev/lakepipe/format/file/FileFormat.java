@@ -17,12 +17,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Plain files of one Spark file source ({@code parquet}, {@code json}, ...), addressed by path: no keys, no
  * history, no commits. The spec's options go to Spark's reader and writer, over the format's defaults;
- * the option {@value #SCHEMA_OPTION} is not passed on but declares the schema of the files to read.
+ * the option {@link TableFormat#SCHEMA_OPTION} is not passed on but declares the schema of the files to read.
  */
 public class FileFormat implements TableFormat {
-  /** The option holding the declared schema of a source, as a DDL string: {@code id BIGINT, name STRING}. */
-  public static final String SCHEMA_OPTION = "schema";
-
   private final String type;
   private final Map<String, String> defaults;
 

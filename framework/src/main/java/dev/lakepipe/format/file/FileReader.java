@@ -3,6 +3,7 @@ package dev.lakepipe.format.file;
 import dev.lakepipe.format.AbstractTableReader;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -41,7 +42,7 @@ final class FileReader extends AbstractTableReader {
   @Override
   protected Dataset<Row> readSnapshot() {
     DataFrameReader reader = spark.read().format(type).options(options);
-    String schema = address.options().get(FileFormat.SCHEMA_OPTION);
+    String schema = address.options().get(TableFormat.SCHEMA_OPTION);
     return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
   }
 

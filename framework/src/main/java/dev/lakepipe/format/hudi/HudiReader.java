@@ -64,7 +64,7 @@ final class HudiReader extends AbstractTableReader {
   }
 
   /**
-   * The commit's id is its instant (requested) time, its timestamp its completion time.
+   * The commit that completed last; its id is its instant (requested) time, its timestamp its completion time.
    *
    * @throws UncheckedIOException when the commit metadata cannot be read
    */
@@ -73,7 +73,8 @@ final class HudiReader extends AbstractTableReader {
     HoodieTableMetaClient client = metaClient().orElseThrow();
     HoodieTimeline commits = completedCommits(client);
     ZoneId zone = client.getTableConfig().getTimelineTimezone().getZoneId();
-    return Optional.ofNullable(commits.lastInstant().orElse(null)).map(instant -> {
+    // Concurrent writers may complete out of requested order; Hudi 1.x orders changes by completion time.
+    return commits.getReverseOrderedInstantsByCompletionTime().findFirst().map(instant -> {
       Instant completed = LocalDateTime.parse(instant.getCompletionTime(), MILLIS_INSTANT_TIME_FORMATTER)
           .atZone(zone).toInstant();
       return new Commit(instant.requestedTime(), completed, lakepipeProperties(instant, commits));
