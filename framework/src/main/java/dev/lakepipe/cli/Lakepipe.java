@@ -17,7 +17,10 @@ public final class Lakepipe implements Runnable {
   CommandLine.Model.CommandSpec command;
 
   public static void main(String[] args) {
-    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    PrintWriter out = new PrintWriter(System.out, true);
+    // Libraries inside the table formats print warnings to System.out; stdout is lakepipe's own, for scripts.
+    System.setOut(System.err);
+    System.exit(execute(out, new PrintWriter(System.err, true), args));
   }
 
   /** Runs a command line with the given output streams and returns its exit code (see {@link ExitCodes}). */

@@ -5,13 +5,18 @@ import dev.lakepipe.run.BatchRun;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
 import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.JobSpec;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** Runs a spec from the command line: one session for the run, progress printed as it goes. */
 public final class Runs {
+  private static final String CONSOLE_PROGRESS = "spark.ui.showConsoleProgress";
+
   private Runs() {}
 
   /**
@@ -23,9 +28,20 @@ public final class Runs {
     RunOptions options = RunOptions.of(logicalTime);
     RunPrinter printer = new RunPrinter(out);
     printer.start(spec.name(), options.runId(), logicalTime.toString());
-    SparkSession spark = SparkSessions.getOrCreate(spec.settings());
+    SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
     RunResult result = new BatchRun(spark).run(Plan.of(spec), options, printer::node);
     printer.summary(result);
     return result;
+  }
+
+  /**
+   * Spark's progress bar helps at a terminal and garbles logs and pipes, so it is on only in interactive use,
+   * unless the spec decides.
+   */
+  public static EngineSettings withConsoleProgress(EngineSettings settings) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put(CONSOLE_PROGRESS, String.valueOf(System.console() != null));
+    conf.putAll(settings.sparkConf());
+    return new EngineSettings(settings.warehouse(), settings.master(), settings.appName(), conf, settings.catalog());
   }
 }

@@ -143,7 +143,7 @@ public final class BatchRun {
     Outcome outcome;
     try {
       outcome = work.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway
       throw new RunFailedException(kind.name().toLowerCase() + " " + name + " failed: " + rootMessage(e), e);
     }
     return new NodeResult(kind, name, outcome.detail(), outcome.rows(), (System.nanoTime() - start) / 1e9,

@@ -246,7 +246,7 @@ final class SpecSection {
         .map(ConfigValue::origin)
         .filter(o -> o.filename() != null && o.lineNumber() > 0)
         .min(Comparator.comparingInt(ConfigOrigin::lineNumber))
-        .map(o -> new Location(o.filename(), Math.max(1, o.lineNumber() - 1)))
+        .map(o -> new Location(o.filename(), o.lineNumber()))
         .orElse(fallback);
   }
 

@@ -91,6 +91,21 @@ class PipelineRunTest {
     assertAllTargets(List.of("7|created|70.0|2026-11-24 00:00:00|2026-11-24"));
   }
 
+  @Test
+  void aFailingStepExitsOneAndNamesTheStep() throws IOException {
+    Path data = input.resolve("failing.json");
+    Files.write(data, List.of(change(1, "created", 1.0, "2026-11-20T09:00:00", "2026-11-20")));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "run", SPEC.toString(),
+        "--set", "warehouse=" + TestSpark.warehouse(), "--set", "sources.changes.path=" + data,
+        "--set", "steps.orders.sql=SELECT no_such_column FROM changes");
+    assertEquals(ExitCodes.FAILURE, code);
+    assertTrue(err.toString().startsWith("lakepipe: step orders failed: "), err.toString());
+    assertTrue(err.toString().contains("no_such_column"), err.toString());
+    assertTrue(out.toString().lines().noneMatch(l -> l.strip().startsWith("write")), out.toString());
+  }
+
   private void run(String file, List<String> lines, String... mode) throws IOException {
     Path data = input.resolve(file);
     Files.write(data, lines);

@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     JobSpec job = specOptions.load(spec);
     verbose.apply();
     PrintWriter out = command.commandLine().getOut();
-    SparkSession spark = SparkSessions.getOrCreate(job.settings());
+    SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings()));
 
     String raw = job.settings().warehouse() + "/raw";
     out.printf(Locale.ROOT, "generating %,d orders of %d days from %s, %d shops, seed %d into %s%n",

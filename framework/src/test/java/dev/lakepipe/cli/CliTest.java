@@ -1,0 +1,65 @@
+package dev.lakepipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Commands and exit codes that need no Spark session. */
+class CliTest {
+  private static final String GOOD = "src/test/resources/specs/good/orders.conf";
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result lakepipe(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void planPrintsReadsStepsInRunOrderAndWrites() {
+    Result plan = lakepipe("plan", GOOD, "--set", "warehouse=/wh");
+    assertEquals(ExitCodes.OK, plan.code(), plan.err());
+    List<String> lines = plan.out().lines().map(String::strip).toList();
+    assertTrue(lines.contains("order_events         parquet  /wh/raw/order_events"), plan.out());
+    assertTrue(lines.indexOf("orders_latest        sql      <- order_events")
+        < lines.indexOf("gmv                  sql      <- orders_latest, shops"), plan.out());
+    assertTrue(lines.contains("/wh/dw/orders  keys order_id  order-by updated_at  partition-by order_date"),
+        plan.out());
+    assertTrue(lines.contains("lakepipe.dw.gmv_daily  partition-by order_date"), plan.out());
+  }
+
+  @Test
+  void anInvalidSpecExitsTwoBeforeAnythingRuns() {
+    Result run = lakepipe("run", "src/test/resources/specs/broken/07-upsert-without-keys.conf");
+    assertEquals(ExitCodes.INVALID, run.code());
+    assertEquals(List.of(
+        "src/test/resources/specs/broken/07-upsert-without-keys.conf:9: targets.out.mode: upsert needs keys: the"
+            + " columns that identify a row",
+        "lakepipe: the spec has 1 problem; nothing ran"), run.err().lines().toList());
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void badArgumentsExitTwo() {
+    assertEquals(ExitCodes.INVALID, lakepipe("run", GOOD, "--mode", "sideways").code());
+    assertEquals(ExitCodes.INVALID, lakepipe("run", GOOD, "--logical-time", "yesterday").code());
+    assertEquals(ExitCodes.INVALID, lakepipe("frobnicate").code());
+    assertEquals(ExitCodes.INVALID, lakepipe("validate").code());
+    assertEquals(ExitCodes.INVALID, lakepipe("run", GOOD, "--set", "nonsense").code());
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String command : List.of("validate", "plan", "run")) {
+      Result help = lakepipe(command, "--help");
+      assertEquals(ExitCodes.OK, help.code());
+      assertTrue(help.out().startsWith("Usage: lakepipe " + command), help.out());
+    }
+  }
+}
