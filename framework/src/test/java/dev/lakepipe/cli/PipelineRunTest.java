@@ -92,6 +92,24 @@ class PipelineRunTest {
   }
 
   @Test
+  void aCustomJavaStepGetsItsInputsAndOptions() throws IOException {
+    Path data = input.resolve("custom.json");
+    Files.write(data, List.of(
+        change(1, "paid", 10.0, "2026-11-20T09:00:00", "2026-11-20"),
+        change(2, "paid", 20.0, "2026-11-20T09:00:00", "2026-11-20"),
+        change(3, "created", 30.0, "2026-11-20T09:00:00", "2026-11-20")));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "run",
+        "src/test/resources/specs/run/custom-step.conf", "--logical-time", "2026-11-21T05:00Z",
+        "--set", "warehouse=" + TestSpark.warehouse(), "--set", "sources.changes.path=" + data);
+    assertEquals(ExitCodes.OK, code, out + "\n" + err);
+    List<String> rows = TestSpark.session().read().parquet(TestSpark.warehouse() + "/custom/out")
+        .collectAsList().stream().map(PipelineRunTest::line).sorted().toList();
+    assertEquals(List.of("2|paid|20.0|vip|2026-11-21"), rows);
+  }
+
+  @Test
   void aFailingStepExitsOneAndNamesTheStep() throws IOException {
     Path data = input.resolve("failing.json");
     Files.write(data, List.of(change(1, "created", 1.0, "2026-11-20T09:00:00", "2026-11-20")));
