@@ -20,7 +20,8 @@ public final class RunPrinter {
 
   public void node(NodeResult node) {
     String rows = node.rows().isPresent() ? String.format(Locale.ROOT, "%,d rows", node.rows().getAsLong()) : "-";
-    String commit = node.commit().map(c -> "  commit " + c.id()).orElse("");
+    String commit = node.commit().map(c -> (node.kind() == NodeResult.Kind.WRITE ? "  commit " : "  at commit ")
+        + c.id()).orElse("");
     out.printf(Locale.ROOT, "  %-5s  %-18s %14s %7.1f s  %s%s%n", node.kind().name().toLowerCase(Locale.ROOT),
         node.name(), rows, node.seconds(), node.detail(), commit);
     out.flush();

@@ -1,7 +1,7 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.plan.Plan;
-import dev.lakepipe.run.BatchRun;
+import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
 import dev.lakepipe.run.SparkSessions;
@@ -29,7 +29,7 @@ public final class Runs {
     RunPrinter printer = new RunPrinter(out);
     printer.start(spec.name(), options.runId(), logicalTime.toString());
     SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
-    RunResult result = new BatchRun(spark).run(Plan.of(spec), options, printer::node);
+    RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, printer::node);
     printer.summary(result);
     return result;
   }

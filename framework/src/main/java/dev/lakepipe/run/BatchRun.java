@@ -83,10 +83,11 @@ public final class BatchRun {
     TableAddress address = TableAddresses.resolve(settings, format, source.name(), source.path(), source.table(),
         options);
     TableReader reader = format.reader(spark, address);
+    Optional<Commit> latest = source.asOf().isPresent() ? Optional.empty() : reader.latestCommit();
     Dataset<Row> rows = source.asOf().map(reader::asOf).orElseGet(reader::snapshot);
     rows.createOrReplaceTempView(source.name());
     relations.put(source.name(), rows);
-    return new Outcome(format.name() + " " + address.location(), OptionalLong.of(rows.count()), Optional.empty());
+    return new Outcome(format.name() + " " + address.location(), OptionalLong.of(rows.count()), latest);
   }
 
   private Outcome compute(StepSpec step, RunOptions options, Map<String, Dataset<Row>> relations,

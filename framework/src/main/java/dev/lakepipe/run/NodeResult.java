@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  *
  * @param detail format and location for reads and writes, kind for steps
  * @param rows rows read, computed or written; empty for a step that is not cached (not counted)
- * @param commit the commit a write made; empty for a read, a step, or a write that committed nothing
+ * @param commit the commit a write made, or the latest commit of a source when a snapshot read started; empty for
+ *     a step, a source without commits, or a write that committed nothing
  */
 public record NodeResult(Kind kind, String name, String detail, OptionalLong rows, double seconds,
     Optional<Commit> commit) {

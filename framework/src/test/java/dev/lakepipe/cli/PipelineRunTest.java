@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.run.RunHistory;
+import dev.lakepipe.run.RunRecord;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,7 @@ class PipelineRunTest {
       Map.of("hudi_orders", "run.orders_hudi", "delta_orders", "run.orders_delta", "iceberg_orders", "run.orders_iceberg");
 
   private static Path input;
+  private String lastRunId;
 
   @BeforeAll
   static void startSpark() {
@@ -52,6 +56,7 @@ class PipelineRunTest {
         "1|paid|10.0|2026-11-20 10:00:00|2026-11-20",
         "2|created|20.0|2026-11-20 11:00:00|2026-11-20",
         "3|created|30.0|2026-11-21 08:00:00|2026-11-21"));
+    assertHistoryRecordsTheRun();
 
     // Across batches: a late, older update of order 1 must not win over the stored newer one; 2 moves on.
     run("batch2.json", List.of(
@@ -107,6 +112,13 @@ class PipelineRunTest {
     List<String> rows = TestSpark.session().read().parquet(TestSpark.warehouse() + "/custom/out")
         .collectAsList().stream().map(PipelineRunTest::line).sorted().toList();
     assertEquals(List.of("2|paid|20.0|vip|2026-11-21"), rows);
+
+    StringWriter history = new StringWriter();
+    assertEquals(ExitCodes.OK, Lakepipe.execute(new PrintWriter(history), new PrintWriter(err), "history",
+        "src/test/resources/specs/run/custom-step.conf", "--set", "warehouse=" + TestSpark.warehouse()));
+    String first = history.toString().lines().findFirst().orElseThrow();
+    assertTrue(first.contains(runId(out.toString())) && first.contains("logical-time 2026-11-21T05:00:00Z")
+        && first.contains("full success"), history.toString());
   }
 
   @Test
@@ -122,6 +134,34 @@ class PipelineRunTest {
     assertTrue(err.toString().startsWith("lakepipe: step orders failed: "), err.toString());
     assertTrue(err.toString().contains("no_such_column"), err.toString());
     assertTrue(out.toString().lines().noneMatch(l -> l.strip().startsWith("write")), out.toString());
+    RunRecord failed = new RunHistory(TestSpark.session(), TestSpark.settings()).latest("orders_three_formats", 1)
+        .get(0);
+    assertEquals(runId(out.toString()), failed.runId());
+    assertEquals(RunRecord.FAILED, failed.outcome());
+    assertTrue(failed.message().orElseThrow().startsWith("step orders failed: "), failed.message().orElseThrow());
+    assertEquals(Map.of(), failed.commits());
+  }
+
+  /** The latest history record is the last run: its outcome, rows and the very commits the tables hold. */
+  private void assertHistoryRecordsTheRun() {
+    RunRecord record = new RunHistory(TestSpark.session(), TestSpark.settings()).latest("orders_three_formats", 1)
+        .get(0);
+    assertEquals(lastRunId, record.runId());
+    assertEquals(RunRecord.SUCCESS, record.outcome());
+    assertEquals(Instant.parse("2026-11-24T00:00:00Z"), record.logicalTime());
+    assertEquals(4, record.rowsRead());
+    assertEquals(Map.of("changes", "-"), record.reads());
+    for (String target : TARGETS) {
+      TableFormat format = TableFormats.get(FORMATS.get(target));
+      var address = TableAddresses.resolve(TestSpark.settings(), format, target, Optional.empty(),
+          Optional.of(TABLES.get(target)), Map.of());
+      assertEquals(format.reader(TestSpark.session(), address).latestCommit().orElseThrow().id(),
+          record.commits().get(target), target);
+    }
+  }
+
+  private static String runId(String out) {
+    return out.lines().findFirst().orElseThrow().replaceFirst(".*run-id ", "").strip();
   }
 
   private void run(String file, List<String> lines, String... mode) throws IOException {
@@ -138,6 +178,7 @@ class PipelineRunTest {
     StringWriter err = new StringWriter();
     int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
     assertEquals(ExitCodes.OK, code, out + "\n" + err);
+    lastRunId = runId(out.toString());
     for (String target : TARGETS) {
       assertTrue(out.toString().lines().anyMatch(l -> l.contains("write") && l.contains(target)
           && l.contains("commit")), target + " committed:\n" + out);

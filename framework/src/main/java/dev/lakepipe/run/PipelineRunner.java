@@ -1,0 +1,64 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.Commit;
+import dev.lakepipe.plan.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/** Runs a plan and records the run in the warehouse's {@link RunHistory}, whether it succeeds or fails. */
+public final class PipelineRunner {
+  private static final String FULL = "full";
+
+  private final SparkSession spark;
+
+  public PipelineRunner(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /**
+   * @param progress told of each node as soon as it is done
+   * @throws RunFailedException naming the node that failed; the failed run is recorded first
+   */
+  public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
+    RunHistory history = new RunHistory(spark, plan.spec().settings());
+    Instant started = Instant.now();
+    List<NodeResult> done = new ArrayList<>();
+    try {
+      RunResult result = new BatchRun(spark).run(plan, options, node -> {
+        done.add(node);
+        progress.accept(node);
+      });
+      history.append(record(plan, options, started, done, RunRecord.SUCCESS, Optional.empty()));
+      return result;
+    } catch (RuntimeException e) {
+      try {
+        history.append(record(plan, options, started, done, RunRecord.FAILED, Optional.ofNullable(e.getMessage())));
+      } catch (RuntimeException recording) {
+        e.addSuppressed(recording);
+      }
+      throw e;
+    }
+  }
+
+  private static RunRecord record(Plan plan, RunOptions options, Instant started, List<NodeResult> done,
+      String outcome, Optional<String> message) {
+    RunResult partial = new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), done, 0);
+    return new RunRecord(options.runId(), plan.spec().name(), options.logicalTime(), FULL, outcome, started,
+        Duration.between(started, Instant.now()).toMillis() / 1e3, partial.rows(NodeResult.Kind.READ),
+        partial.rows(NodeResult.Kind.WRITE), commits(partial.of(NodeResult.Kind.READ)),
+        commits(partial.of(NodeResult.Kind.WRITE)), message);
+  }
+
+  private static Map<String, String> commits(List<NodeResult> nodes) {
+    Map<String, String> commits = new LinkedHashMap<>();
+    nodes.forEach(node -> commits.put(node.name(), node.commit().map(Commit::id).orElse("-")));
+    return commits;
+  }
+}
