@@ -1,5 +1,6 @@
 package dev.lakepipe.cli;
 
+import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.SpecProblem;
@@ -44,6 +45,10 @@ public final class Lakepipe implements Runnable {
       err.println("lakepipe: the spec has " + invalid.problems().size() + " problem"
           + (invalid.problems().size() == 1 ? "" : "s") + "; nothing ran");
       return ExitCodes.INVALID;
+    }
+    if (e instanceof LockHeldException held) {
+      err.println("lakepipe: " + held.getMessage() + "; nothing ran");
+      return ExitCodes.CONFLICT;
     }
     boolean verbose = line.getParseResult().hasMatchedOption("--verbose");
     if (verbose) {

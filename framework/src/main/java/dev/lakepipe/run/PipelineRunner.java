@@ -1,7 +1,10 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.TableAddresses;
+import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.TargetSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import org.apache.spark.sql.SparkSession;
 /** Runs a plan and records the run in the warehouse's {@link RunHistory}, whether it succeeds or fails. */
 public final class PipelineRunner {
   private static final String FULL = "full";
+  /** A crashed run's locks are taken over this long after its last heartbeat, so a retry can go ahead. */
+  private static final Duration LOCK_TIME_TO_LIVE = Duration.ofMinutes(2);
 
   private final SparkSession spark;
 
@@ -23,10 +28,34 @@ public final class PipelineRunner {
   }
 
   /**
+   * Takes the pipeline's locks, runs, records the run, releases the locks.
+   *
    * @param progress told of each node as soon as it is done
+   * @throws LockHeldException when another run holds the pipeline's or a target table's lock (nothing ran)
    * @throws RunFailedException naming the node that failed; the failed run is recorded first
    */
   public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
+    Optional<PipelineLocks.Lease> lease = PipelineLocks.of(plan.spec().settings().warehouse(), LOCK_TIME_TO_LIVE)
+        .map(locks -> locks.acquire(lockNames(plan), options.runId()));
+    try {
+      return runLocked(plan, options, progress);
+    } finally {
+      lease.ifPresent(PipelineLocks.Lease::close);
+    }
+  }
+
+  /** The pipeline's own lock, and one per target table: two pipelines writing one table never interleave. */
+  private static List<String> lockNames(Plan plan) {
+    List<String> names = new ArrayList<>();
+    names.add(PipelineLocks.pipelineLock(plan.spec().name()));
+    for (TargetSpec target : plan.writes()) {
+      names.add(PipelineLocks.tableLock(TableAddresses.resolve(plan.spec().settings(),
+          TableFormats.get(target.format()), target.name(), target.path(), target.table(), Map.of()).location()));
+    }
+    return names;
+  }
+
+  private RunResult runLocked(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
     RunHistory history = new RunHistory(spark, plan.spec().settings());
     Instant started = Instant.now();
     List<NodeResult> done = new ArrayList<>();

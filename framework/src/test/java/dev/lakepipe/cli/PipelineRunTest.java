@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.run.PipelineLocks;
 import dev.lakepipe.run.RunHistory;
 import dev.lakepipe.run.RunRecord;
 import dev.lakepipe.testing.TestSpark;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +121,23 @@ class PipelineRunTest {
     String first = history.toString().lines().findFirst().orElseThrow();
     assertTrue(first.contains(runId(out.toString())) && first.contains("logical-time 2026-11-21T05:00:00Z")
         && first.contains("full success"), history.toString());
+  }
+
+  @Test
+  void aRunWhoseLockIsHeldExitsFourAndRunsNothing() throws IOException {
+    Path data = input.resolve("locked.json");
+    Files.write(data, List.of(change(1, "created", 1.0, "2026-11-20T09:00:00", "2026-11-20")));
+    PipelineLocks locks = PipelineLocks.of(TestSpark.warehouse().toString(), Duration.ofMinutes(2)).orElseThrow();
+    try (PipelineLocks.Lease held = locks.acquire(List.of(PipelineLocks.pipelineLock("custom_step")), "run-x")) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "run",
+          "src/test/resources/specs/run/custom-step.conf", "--set", "warehouse=" + TestSpark.warehouse(),
+          "--set", "sources.changes.path=" + data);
+      assertEquals(ExitCodes.CONFLICT, code);
+      assertTrue(err.toString().startsWith("lakepipe: lock pipeline-custom_step is held by run-x on "), err.toString());
+      assertTrue(out.toString().lines().noneMatch(l -> l.strip().startsWith("read")), out.toString());
+    }
   }
 
   @Test
