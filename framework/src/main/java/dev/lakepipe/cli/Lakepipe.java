@@ -4,7 +4,10 @@ import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.SpecProblem;
+import dev.lakepipe.spec.JobSpec;
+import dev.lakepipe.spec.Secrets;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +20,19 @@ public final class Lakepipe implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec command;
 
+  private final List<MaskingWriter> outputs;
+
+  private Lakepipe(List<MaskingWriter> outputs) {
+    this.outputs = outputs;
+  }
+
+  /** Masks the spec's secrets in everything this command line prints from now on. */
+  static void maskSecrets(CommandLine.Model.CommandSpec command, JobSpec spec) {
+    if (command.root().userObject() instanceof Lakepipe lakepipe) {
+      lakepipe.outputs.forEach(output -> output.addSecrets(Secrets.values(spec)));
+    }
+  }
+
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     // Libraries inside the table formats print warnings to System.out; stdout is lakepipe's own, for scripts.
@@ -26,16 +42,21 @@ public final class Lakepipe implements Runnable {
 
   /** Runs a command line with the given output streams and returns its exit code (see {@link ExitCodes}). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = new CommandLine(new Lakepipe());
+    MaskingWriter maskedOut = new MaskingWriter(out);
+    MaskingWriter maskedErr = new MaskingWriter(err);
+    Lakepipe root = new Lakepipe(List.of(maskedOut, maskedErr));
+    PrintWriter maskingOut = new PrintWriter(maskedOut, true);
+    PrintWriter maskingErr = new PrintWriter(maskedErr, true);
+    CommandLine commandLine = new CommandLine(root);
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class, Lakepipe.class.getClassLoader())) {
       commandLine.addSubcommand(extension.command());
     }
-    commandLine.setOut(out);
-    commandLine.setErr(err);
-    commandLine.setExecutionExceptionHandler((e, line, parsed) -> handle(e, line, err));
+    commandLine.setOut(maskingOut);
+    commandLine.setErr(maskingErr);
+    commandLine.setExecutionExceptionHandler((e, line, parsed) -> handle(e, line, maskingErr));
     int code = commandLine.execute(args);
-    out.flush();
-    err.flush();
+    maskingOut.flush();
+    maskingErr.flush();
     return code;
   }
 

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** How a spec is loaded, shared by the commands that take one. */
 public final class SpecOptions {
@@ -24,9 +26,19 @@ public final class SpecOptions {
       description = "Override a spec key, e.g. --set targets.orders.mode=overwrite (repeatable; wins over the spec).")
   List<String> sets = new ArrayList<>();
 
-  /** @throws InvalidSpecException listing every problem */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /**
+   * Loads the spec; from then on, its secrets are masked in all the command prints.
+   *
+   * @throws InvalidSpecException listing every problem
+   */
   public JobSpec load(Path spec) throws InvalidSpecException {
     SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv);
-    return loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
+    JobSpec loaded =
+        loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
+    Lakepipe.maskSecrets(command, loaded);
+    return loaded;
   }
 }

@@ -2,16 +2,28 @@ package dev.lakepipe.plan;
 
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.spec.FormatTraits;
+import dev.lakepipe.spec.Secrets;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Renders a plan as the DAG a user reads before running it. */
 public final class PlanPrinter {
   private PlanPrinter() {}
+
+  /** One line of settings, secrets masked. */
+  private static void settings(String label, Map<String, String> settings, StringBuilder out) {
+    if (!settings.isEmpty()) {
+      out.append("      ").append(label).append(' ').append(new TreeMap<>(settings).entrySet().stream()
+          .map(e -> e.getKey() + "=" + Secrets.shown(e.getKey(), e.getValue()))
+          .collect(Collectors.joining(", "))).append('\n');
+    }
+  }
 
   public static String render(Plan plan, Map<String, ? extends FormatTraits> formats) {
     StringBuilder out = new StringBuilder();
@@ -19,12 +31,14 @@ public final class PlanPrinter {
     out.append("pipeline ").append(spec.name()).append("  (").append(spec.file()).append(")\n");
     spec.description().ifPresent(d -> out.append("  ").append(d.strip()).append('\n'));
     out.append("  warehouse ").append(spec.settings().warehouse()).append('\n');
+    settings("spark conf", spec.settings().sparkConf(), out);
     out.append("\nreads\n");
     for (SourceSpec source : plan.reads()) {
       String location = TableAddresses.resolve(spec.settings(), formats.get(source.format()), source.name(),
           source.path(), source.table(), source.options()).location();
       out.append(String.format("  %-20s %-8s %s%s%n", source.name(), source.format(), location,
           source.asOf().map(a -> "  as of " + a).orElse("")));
+      settings("options", source.options(), out);
     }
     out.append("\nsteps (in run order)\n");
     for (StepSpec step : plan.steps()) {
@@ -46,6 +60,7 @@ public final class PlanPrinter {
       }
       out.append(String.format("  %-20s %-8s %-20s <- %s%n      %s%s%n", target.name(), target.format(),
           target.mode().specName(), target.from(), location, layout.isEmpty() ? "" : "  " + String.join("  ", layout)));
+      settings("options", target.options(), out);
     }
     if (!plan.unusedSteps().isEmpty() || !plan.unusedSources().isEmpty()) {
       out.append("\nnot run (no target needs them): ");

@@ -141,6 +141,33 @@ class PipelineRunTest {
   }
 
   @Test
+  void secretsNeverShowInOutputHistoryOrTables() throws IOException {
+    Path data = input.resolve("secrets.json");
+    Files.write(data, List.of(change(9, "paid", 99.0, "2026-11-20T09:00:00", "2026-11-20")));
+    List<String> outputs = new ArrayList<>();
+    for (String command : List.of("plan", "run", "history")) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), command,
+          "src/test/resources/specs/run/with-secrets.conf", "--set", "warehouse=" + TestSpark.warehouse(),
+          "--set", "sources.changes.path=" + data);
+      assertEquals(ExitCodes.OK, code, command + ": " + out + err);
+      outputs.add(out.toString() + err);
+    }
+    assertTrue(outputs.get(0).contains("fs.s3a.secret.key=***") && outputs.get(0).contains("password=***"),
+        outputs.get(0));
+    for (String output : outputs) {
+      assertTrue(!output.contains("s3cr3t"), output);
+    }
+    try (var files = Files.walk(TestSpark.warehouse())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertTrue(!new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains("s3cr3t"), file.toString());
+      }
+    }
+  }
+
+  @Test
   void aFailingStepExitsOneAndNamesTheStep() throws IOException {
     Path data = input.resolve("failing.json");
     Files.write(data, List.of(change(1, "created", 1.0, "2026-11-20T09:00:00", "2026-11-20")));
