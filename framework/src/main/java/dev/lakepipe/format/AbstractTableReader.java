@@ -4,13 +4,16 @@ import dev.lakepipe.spec.AsOf;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What every {@link TableReader} shares: a missing table fails the same way in every format, and as-of
- * timestamps are parsed once. Subclasses read a table that is known to exist.
+ * What every {@link TableReader} shares: a missing table fails the same way in every format, as-of
+ * timestamps are parsed once, and change sets get their common shape here ({@link ChangeRows}). Subclasses read a
+ * table that is known to exist.
  */
 public abstract class AbstractTableReader implements TableReader {
   protected final TableAddress address;
@@ -31,6 +34,25 @@ public abstract class AbstractTableReader implements TableReader {
   /** The latest completed commit of the existing table. */
   protected abstract Optional<Commit> readLatestCommit();
 
+  /**
+   * Checks that the existing table records its changes, before anything else about them is asked.
+   *
+   * @throws UnsupportedOperationException when the format keeps no history, or the table records no changes
+   */
+  protected abstract void requireChangesRecorded();
+
+  /**
+   * The rows changed by the commits after {@code since} up to {@code until}, the latest commit (another writer
+   * may have committed since; its changes are left for the next read). Rows hold the table's columns, {@link
+   * ChangeSet#CHANGE_TYPE} with the four common values and {@link ChangeSet#COMMIT_SEQ}; carry-overs and the pairing of
+   * updates are left to {@link ChangeRows}.
+   *
+   * @param since a commit id other than {@code until}'s, not yet checked against the history
+   * @throws HistoryUnavailableException when {@code since} is not, or no longer, in the history, or the changes
+   *     after it were not recorded
+   */
+  protected abstract Dataset<Row> readChanges(String since, Commit until);
+
   /** @throws TableNotFoundException when the table does not exist */
   @Override
   public final Dataset<Row> snapshot() {
@@ -49,6 +71,26 @@ public abstract class AbstractTableReader implements TableReader {
   public final Dataset<Row> asOf(AsOf point) {
     requireExists();
     return point.version().map(this::readVersion).orElseGet(() -> readTimestamp(parse(point.timestamp().orElseThrow())));
+  }
+
+  /**
+   * @throws TableNotFoundException when the table does not exist
+   * @throws HistoryUnavailableException when {@code sinceCommitId} is not, or no longer, in the table's history,
+   *     or the changes after it were not recorded
+   * @throws UnsupportedOperationException when the format keeps no history, or the table records no changes
+   * @throws IllegalArgumentException when a key is not a column of the table
+   */
+  @Override
+  public final ChangeSet changes(String sinceCommitId, List<String> keys) {
+    Objects.requireNonNull(sinceCommitId, "sinceCommitId");
+    requireExists();
+    requireChangesRecorded();
+    Commit until = readLatestCommit().orElseThrow(
+        () -> new IllegalStateException("table " + address.name() + " exists but has no completed commit"));
+    if (until.id().equals(sinceCommitId)) {
+      return new ChangeSet(ChangeRows.normalize(ChangeRows.none(readSnapshot()), keys, address), Optional.empty());
+    }
+    return new ChangeSet(ChangeRows.normalize(readChanges(sinceCommitId, until), keys, address), Optional.of(until));
   }
 
   @Override

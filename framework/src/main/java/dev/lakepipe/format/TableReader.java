@@ -1,6 +1,7 @@
 package dev.lakepipe.format;
 
 import dev.lakepipe.spec.AsOf;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,4 +28,22 @@ public interface TableReader {
 
   /** The latest completed commit, or empty when the table does not exist or keeps no commits. */
   Optional<Commit> latestCommit();
+
+  /**
+   * The rows changed by the commits strictly after {@code sinceCommitId}, up to the latest commit, in the shape
+   * {@link ChangeSet} describes. Nothing is read until the rows are; the history is checked at once.
+   *
+   * @param sinceCommitId a commit id as {@link #latestCommit()} returns it (Hudi instant time, Delta version,
+   *     Iceberg snapshot id); its own changes are not included
+   * @param keys the columns that identify a row, or none: with keys, a delete and an insert of the same key in
+   *     one commit are reported as an update (pre- and post-image) in every format
+   * @throws TableNotFoundException when the table does not exist
+   * @throws HistoryUnavailableException when {@code sinceCommitId} is not, or no longer, in the table's history
+   *     (unknown, newer than the latest commit, archived, expired, cleaned, vacuumed), or the changes after it
+   *     were not recorded
+   * @throws UnsupportedOperationException when the format keeps no history ({@link
+   *     TableFormat#supportsChangeReads()}), or the table does not record its changes
+   * @throws IllegalArgumentException when a key is not a column of the table
+   */
+  ChangeSet changes(String sinceCommitId, List<String> keys);
 }

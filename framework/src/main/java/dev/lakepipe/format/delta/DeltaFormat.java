@@ -36,6 +36,11 @@ public final class DeltaFormat implements TableFormat {
   }
 
   @Override
+  public boolean supportsChangeReads() {
+    return true;
+  }
+
+  @Override
   public boolean acceptsSchema() {
     return false;
   }

@@ -1,7 +1,11 @@
 package dev.lakepipe.format.delta;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.lakepipe.format.AbstractTableReader;
+import dev.lakepipe.format.ChangeSet;
 import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.HistoryUnavailableException;
 import dev.lakepipe.format.TableAddress;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
@@ -11,8 +15,12 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 
-/** Reads a Delta table by path; its commits come from the table history. */
+/**
+ * Reads a Delta table by path; its commits come from the table history, its changes from the change data feed,
+ * which reports updates as pre- and post-images and the rows of overwritten files as deletes and inserts.
+ */
 final class DeltaReader extends AbstractTableReader {
   private final SparkSession spark;
 
@@ -48,6 +56,43 @@ final class DeltaReader extends AbstractTableReader {
         .head();
     return Optional.of(new Commit(
         Long.toString(last.getLong(0)), last.<Timestamp>getAs(1).toInstant(), UserMetadata.decode(last.getString(2))));
+  }
+
+  /** @throws UnsupportedOperationException when the table's latest version does not record the change data feed */
+  @Override
+  protected void requireChangesRecorded() {
+    if (!DeltaChangeFeed.enabled(DeltaLog.forTable(spark, address.requirePath()).update(false, scala.Option.empty(),
+        scala.Option.empty()).metadata())) {
+      throw new UnsupportedOperationException("Delta table " + address.name() + " at " + address.location()
+          + " does not record its changes: set the table property " + DeltaChangeFeed.ENABLE + " = true");
+    }
+  }
+
+  /**
+   * @throws HistoryUnavailableException when {@code since} is not a version up to the latest, or a version after
+   *     it is no longer in the log, was written without the change data feed, or lost files to VACUUM
+   */
+  @Override
+  protected Dataset<Row> readChanges(String since, Commit until) {
+    long sinceVersion;
+    try {
+      sinceVersion = Long.parseLong(since);
+    } catch (NumberFormatException e) {
+      throw new HistoryUnavailableException(address, since, "it is not a Delta version", e);
+    }
+    long untilVersion = Long.parseLong(until.id());
+    if (sinceVersion < 0 || sinceVersion > untilVersion) {
+      throw new HistoryUnavailableException(address, since, "the latest version is " + untilVersion);
+    }
+    DeltaChangeFeed.check(spark, address, since, sinceVersion + 1, untilVersion);
+    return read()
+        .option("readChangeFeed", "true")
+        .option("startingVersion", sinceVersion + 1)
+        .option("endingVersion", untilVersion)
+        .load(address.requirePath())
+        // Delta's _change_type already has the common values; versions are consecutive.
+        .withColumn(ChangeSet.COMMIT_SEQ, col("_commit_version").minus(sinceVersion))
+        .drop("_commit_version", "_commit_timestamp");
   }
 
   private DataFrameReader read() {

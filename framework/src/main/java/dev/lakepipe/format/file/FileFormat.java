@@ -53,6 +53,11 @@ public class FileFormat implements TableFormat {
   }
 
   @Override
+  public boolean supportsChangeReads() {
+    return false;
+  }
+
+  @Override
   public boolean acceptsSchema() {
     return true;
   }

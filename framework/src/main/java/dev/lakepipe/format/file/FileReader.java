@@ -63,7 +63,20 @@ final class FileReader extends AbstractTableReader {
     return Optional.empty();
   }
 
+  /** @throws UnsupportedOperationException always: plain files keep no history */
+  @Override
+  protected void requireChangesRecorded() {
+    throw noHistory();
+  }
+
+  /** @throws UnsupportedOperationException always: plain files keep no history */
+  @Override
+  protected Dataset<Row> readChanges(String since, Commit until) {
+    throw noHistory();
+  }
+
   private UnsupportedOperationException noHistory() {
-    return new UnsupportedOperationException(type + " files keep no history: " + address.name());
+    return new UnsupportedOperationException(
+        type + " files keep no history, so " + address.name() + " has no versions and no changes to read");
   }
 }

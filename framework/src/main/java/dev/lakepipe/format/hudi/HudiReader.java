@@ -1,16 +1,22 @@
 package dev.lakepipe.format.hudi;
 
 import static org.apache.hudi.common.table.timeline.HoodieInstantTimeGenerator.MILLIS_INSTANT_TIME_FORMATTER;
+import static org.apache.hudi.common.table.timeline.InstantComparison.GREATER_THAN;
+import static org.apache.hudi.common.table.timeline.InstantComparison.LESSER_THAN;
+import static org.apache.hudi.common.table.timeline.InstantComparison.LESSER_THAN_OR_EQUALS;
+import static org.apache.hudi.common.table.timeline.InstantComparison.compareTimestamps;
 
 import dev.lakepipe.format.AbstractTableReader;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.HistoryUnavailableException;
 import dev.lakepipe.format.TableAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -18,15 +24,21 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.table.HoodieTableConfig;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.cdc.HoodieCDCSupplementalLoggingMode;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.common.table.timeline.TimelineUtils;
+import org.apache.hudi.common.util.CleanerUtils;
 import org.apache.hudi.hadoop.fs.HadoopFSUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Reads a Hudi table through the Spark data source, and its commits through Hudi's timeline. */
+/**
+ * Reads a Hudi table through the Spark data source, its commits through Hudi's timeline, and its changes through
+ * the CDC query ({@link HudiChangeFeed}), on tables created with {@code hoodie.table.cdc.enabled} and logging mode
+ * {@code DATA_BEFORE_AFTER}, as lakepipe creates them.
+ */
 final class HudiReader extends AbstractTableReader {
   /** Hudi's time-travel read option: an instant time, compared with the commits' requested times. */
   private static final String AS_OF_INSTANT = "as.of.instant";
@@ -79,6 +91,66 @@ final class HudiReader extends AbstractTableReader {
           .atZone(zone).toInstant();
       return new Commit(instant.requestedTime(), completed, lakepipeProperties(instant, commits));
     });
+  }
+
+  /**
+   * @throws UnsupportedOperationException when the table was created without CDC, or with a supplemental logging
+   *     mode other than DATA_BEFORE_AFTER
+   */
+  @Override
+  protected void requireChangesRecorded() {
+    HoodieTableConfig config = metaClient().orElseThrow().getTableConfig();
+    if (!config.isCDCEnabled()) {
+      throw new UnsupportedOperationException("Hudi table " + address.name() + " at " + address.location()
+          + " does not record its changes: it was created without hoodie.table.cdc.enabled");
+    }
+    if (config.cdcSupplementalLoggingMode() != HoodieCDCSupplementalLoggingMode.DATA_BEFORE_AFTER) {
+      throw new UnsupportedOperationException("Hudi table " + address.name() + " at " + address.location()
+          + " logs CDC as " + config.cdcSupplementalLoggingMode() + "; lakepipe reads only DATA_BEFORE_AFTER");
+    }
+  }
+
+  /**
+   * @throws HistoryUnavailableException when {@code since} is not a completed commit on the active timeline, or
+   *     the cleaner has removed files of the commits after it
+   */
+  @Override
+  protected Dataset<Row> readChanges(String since, Commit until) {
+    HoodieTableMetaClient client = metaClient().orElseThrow();
+    HoodieTimeline commits = completedCommits(client);
+    if (commits.getInstantsAsStream().noneMatch(instant -> instant.requestedTime().equals(since))) {
+      throw new HistoryUnavailableException(address, since, "it is not a completed commit on the active timeline"
+          + " (unknown, newer than the latest commit, rolled back, or archived)");
+    }
+    // As Hudi's own time travel does (TimelineUtils.validateTimestampAsOf): files of commits before the cleaner's
+    // earliest commit to retain may be gone.
+    Optional<String> earliestRetained = earliestCommitToRetain(client);
+    if (earliestRetained.isPresent() && compareTimestamps(since, LESSER_THAN, earliestRetained.get())) {
+      throw new HistoryUnavailableException(address, since,
+          "the cleaner has removed files of the commits before " + earliestRetained.get());
+    }
+    // The commits the CDC query reads: instant (requested) time after since, up to until's.
+    List<String> window = commits.getInstantsAsStream()
+        .map(HoodieInstant::requestedTime)
+        .filter(time -> compareTimestamps(time, GREATER_THAN, since)
+            && compareTimestamps(time, LESSER_THAN_OR_EQUALS, until.id()))
+        .sorted()
+        .toList();
+    return new HudiChangeFeed(spark, address).read(client, since, until.id(), window, readSnapshot().schema());
+  }
+
+  private Optional<String> earliestCommitToRetain(HoodieTableMetaClient client) {
+    org.apache.hudi.common.util.Option<HoodieInstant> clean =
+        client.getActiveTimeline().getCleanerTimeline().filterCompletedInstants().lastInstant();
+    if (!clean.isPresent()) {
+      return Optional.empty();
+    }
+    try {
+      String earliest = CleanerUtils.getCleanerMetadata(client, clean.get()).getEarliestCommitToRetain();
+      return earliest == null || earliest.isEmpty() ? Optional.empty() : Optional.of(earliest);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the metadata of Hudi clean " + clean.get(), e);
+    }
   }
 
   private static Map<String, String> lakepipeProperties(HoodieInstant instant, HoodieTimeline commits) {

@@ -1,0 +1,276 @@
+package dev.lakepipe.format;
+
+import static dev.lakepipe.format.ChangeSet.CHANGE_TYPE;
+import static dev.lakepipe.format.ChangeSet.COMMIT_SEQ;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakepipe.testing.TestSpark;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Change reads on real Hudi, Delta and Iceberg tables written by lakepipe's own writers: every write mode, the
+ * exact change rows (the same for all three formats once keys are given), and histories that are gone.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChangeReadTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("order_id", DataTypes.LongType, false)
+      .add("status", DataTypes.StringType)
+      .add("amount", DataTypes.createDecimalType(12, 2))
+      .add("updated_at", DataTypes.TimestampType)
+      .add("order_date", DataTypes.DateType);
+  private static final List<String> KEYS = List.of("order_id");
+  private static final TableLayout LAYOUT = new TableLayout(KEYS, Optional.of("updated_at"), List.of("order_date"));
+  private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** The table of each format that the ordered tests keep writing to. */
+  private static final Map<String, Table> TABLES = new ConcurrentHashMap<>();
+  /** The first commit of each format's table. */
+  private static final Map<String, Commit> CREATED = new ConcurrentHashMap<>();
+  /** The change rows each format reported, per step, for the cross-format comparison. */
+  private static final Map<String, List<List<String>>> REPORTED = new ConcurrentHashMap<>();
+
+  /** One table of one format, with a new run id for every write. */
+  private static final class Table {
+    final TableAddress address;
+    final TableReader reader;
+    final TableWriter writer;
+    private int runs;
+
+    Table(String format) {
+      TableFormat tableFormat = TableFormats.get(format);
+      address = Orders.newTable(tableFormat);
+      reader = tableFormat.reader(TestSpark.session(), address);
+      writer = tableFormat.writer(TestSpark.session(), address, LAYOUT);
+    }
+
+    Commit write(Function<CommitContext, Commit> write) {
+      runs++;
+      return write.apply(new CommitContext("changes-test", "run-" + runs, EPOCH.plusSeconds(runs * 3600L)));
+    }
+  }
+
+  /** Rows from {@code "1|created|10.50|3|2"}: id, status, amount, hour of updated_at, day of January of order_date. */
+  private static Dataset<Row> rows(String... rows) {
+    List<Row> parsed = Arrays.stream(rows).map(row -> row.split("\\|")).map(fields -> RowFactory.create(
+            Long.parseLong(fields[0]), fields[1], new BigDecimal(fields[2]),
+            Timestamp.from(EPOCH.plus(Duration.ofHours(Integer.parseInt(fields[3])))),
+            Date.valueOf(LocalDate.of(2026, 1, Integer.parseInt(fields[4])))))
+        .toList();
+    return TestSpark.session().createDataFrame(parsed, SCHEMA);
+  }
+
+  private static Dataset<Row> keys(long... ids) {
+    return rows(Arrays.stream(ids).mapToObj(id -> id + "|-|0|0|1").toArray(String[]::new)).select("order_id");
+  }
+
+  /** Change rows as {@code "<seq> <type> <row in the rows notation>"}, sorted. */
+  private static List<String> render(ChangeSet changes) {
+    return changes.rows().collectAsList().stream()
+        .map(row -> row.<Long>getAs(COMMIT_SEQ) + " " + row.<String>getAs(CHANGE_TYPE) + " "
+            + row.<Long>getAs("order_id") + "|" + row.<String>getAs("status") + "|"
+            + row.<BigDecimal>getAs("amount").toPlainString() + "|"
+            + Duration.between(EPOCH, row.<Timestamp>getAs("updated_at").toInstant()).toHours() + "|"
+            + row.<Date>getAs("order_date").toLocalDate().getDayOfMonth())
+        .sorted()
+        .toList();
+  }
+
+  private static List<String> sorted(String... rows) {
+    return Stream.of(rows).sorted().toList();
+  }
+
+  @Order(1)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void upsertsAndDeletesComeThroughWithPreAndPostImagesInCommitOrder(String format) {
+    Table table = new Table(format);
+    TABLES.put(format, table);
+    Commit created = table.write(c -> table.writer.upsert(
+        rows("1|created|10.50|1|1", "2|created|20.00|1|1", "3|created|30.00|1|2"), c));
+    table.write(c -> table.writer.upsert(rows("1|paid|10.50|2|1", "4|created|40.25|2|2"), c));
+    table.write(c -> table.writer.delete(keys(2), c).orElseThrow());
+    table.write(c -> table.writer.upsert(rows("3|paid|30.00|3|2"), c));
+    Commit last = table.write(c -> table.writer.upsert(rows("3|shipped|30.00|4|2"), c));
+
+    ChangeSet changes = table.reader.changes(created.id(), KEYS);
+
+    assertEquals(Optional.of(last), changes.until());
+    assertEquals(List.of("order_id", "status", "amount", "updated_at", "order_date", CHANGE_TYPE, COMMIT_SEQ),
+        Arrays.asList(changes.rows().columns()));
+    StructType shape = changes.rows().schema();
+    assertEquals(DataTypes.StringType, shape.apply(CHANGE_TYPE).dataType());
+    assertEquals(DataTypes.LongType, shape.apply(COMMIT_SEQ).dataType());
+    for (StructField field : SCHEMA.fields()) {
+      assertEquals(field.dataType(), shape.apply(field.name()).dataType(), field.name());
+    }
+    List<String> keyed = render(changes);
+    assertEquals(sorted(
+        "1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|10.50|2|1", "1 insert 4|created|40.25|2|2",
+        "2 delete 2|created|20.00|1|1",
+        "3 update_preimage 3|created|30.00|1|2", "3 update_postimage 3|paid|30.00|3|2",
+        "4 update_preimage 3|paid|30.00|3|2", "4 update_postimage 3|shipped|30.00|4|2"), keyed);
+
+    // Without keys, a format reports an update as it records it.
+    List<String> unkeyed = render(table.reader.changes(created.id(), List.of()));
+    List<String> updates = format.equals("iceberg")
+        // Iceberg records a rewritten row as a DELETE and an INSERT.
+        ? List.of("1 delete 1|created|10.50|1|1", "1 insert 1|paid|10.50|2|1",
+            "3 delete 3|created|30.00|1|2", "3 insert 3|paid|30.00|3|2",
+            "4 delete 3|paid|30.00|3|2", "4 insert 3|shipped|30.00|4|2")
+        : List.of("1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|10.50|2|1",
+            "3 update_preimage 3|created|30.00|1|2", "3 update_postimage 3|paid|30.00|3|2",
+            "4 update_preimage 3|paid|30.00|3|2", "4 update_postimage 3|shipped|30.00|4|2");
+    assertEquals(Stream.concat(updates.stream(), Stream.of("1 insert 4|created|40.25|2|2", "2 delete 2|created|20.00|1|1"))
+        .sorted().toList(), unkeyed);
+
+    CREATED.put(format, created);
+    REPORTED.computeIfAbsent(format, f -> new ArrayList<>()).add(keyed);
+  }
+
+  @Order(2)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void overwritesAppendsAndPartitionMovesComeThrough(String format) {
+    Table table = TABLES.get(format);
+    Commit since = table.reader.latestCommit().orElseThrow();
+    // Partition 2 is replaced: 3 goes, 4 stays as it was, 5 comes.
+    table.write(c -> table.writer.overwritePartitions(rows("4|created|40.25|2|2", "5|new|5.00|5|2"), c));
+    // 1 moves from partition 1 to 2: Hudi and Iceberg record a delete and an insert, Delta an update.
+    table.write(c -> table.writer.upsert(rows("1|moved|10.50|6|2"), c));
+    table.write(c -> table.writer.append(rows("6|created|60.00|7|3"), c));
+    // Everything is replaced: 1 stays as it was, 7 comes. All formats record the old rows as deletes and the new as
+    // inserts, 1 among them, which cancels out.
+    Commit last = table.write(c -> table.writer.overwrite(rows("1|moved|10.50|6|2", "7|created|70.00|8|1"), c));
+
+    ChangeSet changes = table.reader.changes(since.id(), KEYS);
+
+    assertEquals(Optional.of(last), changes.until());
+    List<String> keyed = render(changes);
+    assertEquals(sorted(
+        "1 delete 3|shipped|30.00|4|2", "1 insert 5|new|5.00|5|2",
+        "2 update_preimage 1|paid|10.50|2|1", "2 update_postimage 1|moved|10.50|6|2",
+        "3 insert 6|created|60.00|7|3",
+        "4 delete 4|created|40.25|2|2", "4 delete 5|new|5.00|5|2", "4 delete 6|created|60.00|7|3",
+        "4 insert 7|created|70.00|8|1"), keyed);
+    REPORTED.get(format).add(keyed);
+  }
+
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void nothingNewIsAnEmptyChangeSetAndAnUnknownCommitIsUnavailableHistory(String format) {
+    Table table = TABLES.get(format);
+    Commit latest = table.reader.latestCommit().orElseThrow();
+
+    ChangeSet none = table.reader.changes(latest.id(), KEYS);
+    assertEquals(Optional.empty(), none.until());
+    assertEquals(List.of(), none.rows().collectAsList());
+    assertEquals(List.of("order_id", "status", "amount", "updated_at", "order_date", CHANGE_TYPE, COMMIT_SEQ),
+        Arrays.asList(none.rows().columns()));
+
+    String unknown = switch (format) {
+      case "hudi" -> "20000101000000000";
+      case "delta" -> Long.toString(Long.parseLong(latest.id()) + 1);
+      default -> "12345";
+    };
+    HistoryUnavailableException e =
+        assertThrows(HistoryUnavailableException.class, () -> table.reader.changes(unknown, KEYS));
+    assertTrue(e.getMessage().contains(unknown) && e.getMessage().contains("--mode full"), e.getMessage());
+    assertThrows(HistoryUnavailableException.class, () -> table.reader.changes("not-a-commit", KEYS));
+    assertThrows(IllegalArgumentException.class, () -> table.reader.changes(latest.id(), List.of("nope")));
+  }
+
+  @Order(4)
+  @Test
+  void theFormatsReportIdenticalChanges() {
+    assertEquals(List.of("delta", "hudi", "iceberg"), REPORTED.keySet().stream().sorted().toList());
+    assertEquals(REPORTED.get("delta"), REPORTED.get("hudi"));
+    assertEquals(REPORTED.get("delta"), REPORTED.get("iceberg"));
+  }
+
+  @Order(5)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void cleanedHistoryIsUnavailable(String format) {
+    // The first test read the changes since this commit.
+    Commit since = CREATED.get(format);
+    Table table = TABLES.get(format);
+    switch (format) {
+      case "hudi" -> {
+        // Hudi cleans as part of a write; this one keeps the files of its own commit only.
+        TableAddress retainOne = new TableAddress(table.address.name(), table.address.table(), table.address.path(),
+            Optional.empty(), Map.of("hoodie.cleaner.commits.retained", "1"));
+        TableFormats.get(format).writer(TestSpark.session(), retainOne, LAYOUT)
+            .upsert(rows("8|created|80.00|9|1"), new CommitContext("changes-test", "clean", EPOCH));
+      }
+      case "delta" -> vacuum(table.address);
+      default -> TestSpark.session().sql("CALL " + TestSpark.settings().catalog() + ".system.expire_snapshots("
+          + "table => '" + table.address.requireIdentifier().substring(TestSpark.settings().catalog().length() + 1)
+          + "', older_than => TIMESTAMP '2999-01-01 00:00:00', retain_last => 1)").collectAsList();
+    }
+
+    HistoryUnavailableException e =
+        assertThrows(HistoryUnavailableException.class, () -> table.reader.changes(since.id(), KEYS));
+    assertTrue(e.getMessage().contains(since.id()) && e.getMessage().contains("--mode full"), e.getMessage());
+  }
+
+  @Test
+  void fileFormatsHaveNoChangesToRead() {
+    assertTrue(TableFormats.get("hudi").supportsChangeReads());
+    assertTrue(TableFormats.get("delta").supportsChangeReads());
+    assertTrue(TableFormats.get("iceberg").supportsChangeReads());
+    TableFormat parquet = TableFormats.get("parquet");
+    assertFalse(parquet.supportsChangeReads());
+    TableAddress address = Orders.newTable(parquet);
+    parquet.writer(TestSpark.session(), address, TableLayout.unkeyed(List.of()))
+        .append(rows("1|created|10.50|1|1"), new CommitContext("changes-test", "run-1", EPOCH));
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> parquet.reader(TestSpark.session(), address).changes("0", KEYS));
+    assertTrue(e.getMessage().contains("no history"), e.getMessage());
+  }
+
+  /** Removes every file the latest version does not need, at once (Delta refuses a zero retention unless told). */
+  private static void vacuum(TableAddress address) {
+    var conf = TestSpark.session().conf();
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    // VACUUM lists the table in as many tasks as this says, 10000 by default: minutes in local mode.
+    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    conf.set(check, "false");
+    conf.set(listing, "2");
+    try {
+      TestSpark.session().sql("VACUUM delta.`" + address.requirePath() + "` RETAIN 0 HOURS").collectAsList();
+    } finally {
+      conf.unset(check);
+      conf.unset(listing);
+    }
+  }
+}
