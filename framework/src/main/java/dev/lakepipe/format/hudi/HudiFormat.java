@@ -1,48 +1,19 @@
 package dev.lakepipe.format.hudi;
 
 import dev.lakepipe.format.Addressing;
+import dev.lakepipe.format.LakeTableFormat;
 import dev.lakepipe.format.TableAddress;
-import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
-import dev.lakepipe.spec.WriteMode;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /** Apache Hudi tables, addressed by path. */
-public final class HudiFormat implements TableFormat {
-  @Override
-  public String name() {
-    return "hudi";
-  }
-
-  @Override
-  public Set<WriteMode> writeModes() {
-    return EnumSet.allOf(WriteMode.class);
-  }
-
-  @Override
-  public Addressing addressing() {
-    return Addressing.PATH;
-  }
-
-  @Override
-  public boolean supportsTimeTravel() {
-    return true;
-  }
-
-  @Override
-  public boolean supportsChangeReads() {
-    return true;
-  }
-
-  @Override
-  public boolean acceptsSchema() {
-    return false;
+public final class HudiFormat extends LakeTableFormat {
+  public HudiFormat() {
+    super("hudi", Addressing.PATH);
   }
 
   @Override
