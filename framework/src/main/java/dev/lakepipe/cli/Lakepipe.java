@@ -1,5 +1,6 @@
 package dev.lakepipe.cli;
 
+import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
 import dev.lakepipe.spec.InvalidSpecException;
@@ -65,6 +66,10 @@ public final class Lakepipe implements Runnable {
       invalid.problems().stream().map(SpecProblem::toString).forEach(err::println);
       err.println("lakepipe: the spec has " + invalid.problems().size() + " problem"
           + (invalid.problems().size() == 1 ? "" : "s") + "; nothing ran");
+      return ExitCodes.INVALID;
+    }
+    if (e instanceof IncrementalNotSupportedException refused) {
+      err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
       return ExitCodes.INVALID;
     }
     if (e instanceof LockHeldException held) {

@@ -1,5 +1,6 @@
 package dev.lakepipe.cli;
 
+import dev.lakepipe.run.RunMode;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import java.nio.file.Path;
@@ -34,7 +35,9 @@ final class RunCommand implements Callable<Integer> {
   String logicalTime;
 
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
-      description = "full: recompute from source snapshots (default).")
+      description = {"full (default): recompute from the source snapshots; resets the incremental checkpoints.",
+          "incremental: apply the changes of the sources read with read = incremental since each target's"
+              + " checkpoint (row-wise targets; `plan` shows which)."})
   String mode;
 
   @Spec
@@ -42,14 +45,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InvalidSpecException {
-    if (!"full".equals(mode)) {
-      throw new ParameterException(command.commandLine(), "--mode " + mode + " is not available; this version runs"
-          + " full recomputes only (--mode full)");
-    }
+    RunMode runMode = RunMode.fromSpecName(mode).orElseThrow(() -> new ParameterException(command.commandLine(),
+        "--mode " + mode + " is not a mode (full, incremental)"));
     Instant time = logicalTime == null ? dev.lakepipe.run.RunOptions.currentHour() : parseTime(logicalTime);
     JobSpec job = specOptions.load(spec);
     verbose.apply();
-    Runs.run(job, time, command.commandLine().getOut());
+    Runs.run(job, time, runMode, command.commandLine().getOut());
     return ExitCodes.OK;
   }
 

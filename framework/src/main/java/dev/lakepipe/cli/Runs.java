@@ -2,6 +2,7 @@ package dev.lakepipe.cli;
 
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.run.PipelineRunner;
+import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
 import dev.lakepipe.run.SparkSessions;
@@ -20,12 +21,23 @@ public final class Runs {
   private Runs() {}
 
   /**
-   * Runs a spec in this JVM's session (created if needed) and prints its progress and summary.
+   * Runs a spec in full in this JVM's session (created if needed) and prints its progress and summary.
    *
    * @throws dev.lakepipe.run.RunFailedException naming the node that failed
    */
   public static RunResult run(JobSpec spec, Instant logicalTime, PrintWriter out) {
-    RunOptions options = RunOptions.of(logicalTime);
+    return run(spec, logicalTime, RunMode.FULL, out);
+  }
+
+  /**
+   * Runs a spec in this JVM's session (created if needed) and prints its progress and summary.
+   *
+   * @throws dev.lakepipe.run.IncrementalNotSupportedException for an incremental run of a spec with a target
+   *     that is not row-wise
+   * @throws dev.lakepipe.run.RunFailedException naming the node that failed
+   */
+  public static RunResult run(JobSpec spec, Instant logicalTime, RunMode mode, PrintWriter out) {
+    RunOptions options = RunOptions.of(logicalTime, mode);
     RunPrinter printer = new RunPrinter(out);
     printer.start(spec.name(), options.runId(), logicalTime.toString());
     SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));

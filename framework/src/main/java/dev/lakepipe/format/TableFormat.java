@@ -9,8 +9,8 @@ import org.apache.spark.sql.SparkSession;
  * A table format behind lakepipe's one plugin boundary, found with {@link java.util.ServiceLoader}. This is
  * the only place where formats differ: nothing outside an implementation knows which format it talks to.
  *
- * <p>The descriptive methods (those of {@link FormatTraits}, {@link #addressing()}, {@link #supportsChangeReads()}
- * and {@link #sessionConf}) must not touch Spark: spec validation calls them without a SparkSession, and without
+ * <p>The descriptive methods (those of {@link FormatTraits}, {@link #addressing()} and {@link #sessionConf}) must
+ * not touch Spark: spec validation calls them without a SparkSession, and without
  * Spark on the class path.
  */
 public interface TableFormat extends FormatTraits {
@@ -26,13 +26,6 @@ public interface TableFormat extends FormatTraits {
   default boolean catalogAddressed() {
     return addressing() == Addressing.CATALOG;
   }
-
-  /**
-   * Whether {@link TableReader#changes} can read what changed after a commit (inserts, updates with pre- and
-   * post-images, deletes): false for formats without history. A table of a format that supports it may still
-   * not record its changes (a Delta table without change data feed, a Hudi table without CDC).
-   */
-  boolean supportsChangeReads();
 
   /**
    * Spark session settings this format needs. {@code spark.sql.extensions} values of all formats are joined;

@@ -42,7 +42,7 @@ public interface TableReader {
    *     (unknown, newer than the latest commit, archived, expired, cleaned, vacuumed), or the changes after it
    *     were not recorded
    * @throws UnsupportedOperationException when the format keeps no history ({@link
-   *     TableFormat#supportsChangeReads()}), or the table does not record its changes
+   *     dev.lakepipe.spec.FormatTraits#supportsChangeReads()}), or the table does not record its changes
    * @throws IllegalArgumentException when a key is not a column of the table
    */
   ChangeSet changes(String sinceCommitId, List<String> keys);

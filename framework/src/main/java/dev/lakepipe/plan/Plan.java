@@ -51,6 +51,19 @@ public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, L
     }
   }
 
+  /** The sources and steps that a source, step or target's {@code from} reads, directly or not, itself included. */
+  public Set<String> upstream(String name) {
+    Set<String> names = new LinkedHashSet<>();
+    collect(name, spec, names);
+    return names;
+  }
+
+  /** The sources read with {@code read = incremental} that a target's rows come from, in name order. */
+  public List<SourceSpec> incrementalSources(TargetSpec target) {
+    Set<String> upstream = upstream(target.from());
+    return reads.stream().filter(s -> s.incremental() && upstream.contains(s.name())).toList();
+  }
+
   /** Steps of the spec that no target needs. */
   public List<String> unusedSteps() {
     Set<String> used = new TreeSet<>();

@@ -37,7 +37,7 @@ public final class PlanPrinter {
       String location = TableAddresses.resolve(spec.settings(), formats.get(source.format()), source.name(),
           source.path(), source.table(), source.options()).location();
       out.append(String.format("  %-20s %-8s %s%s%n", source.name(), source.format(), location,
-          source.asOf().map(a -> "  as of " + a).orElse("")));
+          source.asOf().map(a -> "  as of " + a).orElse(source.incremental() ? "  incremental" : "")));
       settings("options", source.options(), out);
     }
     out.append("\nsteps (in run order)\n");
@@ -47,6 +47,7 @@ public final class PlanPrinter {
           step.sortedDependencies()), step.cache() ? "" : "  (not cached)"));
     }
     out.append("\nwrites\n");
+    boolean incremental = plan.reads().stream().anyMatch(SourceSpec::incremental);
     for (TargetSpec target : plan.writes()) {
       String location = TableAddresses.resolve(spec.settings(), formats.get(target.format()), target.name(),
           target.path(), target.table(), target.options()).location();
@@ -61,6 +62,9 @@ public final class PlanPrinter {
       out.append(String.format("  %-20s %-8s %-20s <- %s%n      %s%s%n", target.name(), target.format(),
           target.mode().specName(), target.from(), location, layout.isEmpty() ? "" : "  " + String.join("  ", layout)));
       settings("options", target.options(), out);
+      if (incremental) {
+        out.append("      incremental: ").append(IncrementalStrategy.of(plan, target).reason()).append('\n');
+      }
     }
     if (!plan.unusedSteps().isEmpty() || !plan.unusedSources().isEmpty()) {
       out.append("\nnot run (no target needs them): ");

@@ -3,20 +3,13 @@ package dev.lakepipe.run;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
-import dev.lakepipe.format.TableAddress;
-import dev.lakepipe.format.TableAddresses;
-import dev.lakepipe.format.TableFormat;
-import dev.lakepipe.format.TableFormats;
-import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.Plan;
-import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.AsOf;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
-import dev.lakepipe.step.CustomStep;
-import dev.lakepipe.step.StepContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +17,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A full run: reads every source's snapshot (or the version it names), computes the steps in order and writes
  * each target with its mode. Each source and step is a temporary view named after it, so SQL steps read them by
- * name. Cached steps are computed once, counted, and shared by everything that reads them.
+ * name. Cached steps are computed once, counted, and shared by everything that reads them. Each target's commit
+ * records, as its checkpoints, the commit of each incremental source its rows come from, which resets where the
+ * next incremental run starts; an upsert target fed by an incremental source is replaced, not upserted, so that
+ * it equals what the snapshots give.
  */
 public final class BatchRun {
   private final SparkSession spark;
@@ -48,113 +42,65 @@ public final class BatchRun {
    */
   public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
     long start = System.nanoTime();
-    EngineSettings settings = plan.spec().settings();
+    Tables tables = new Tables(spark, plan.spec().settings());
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
     List<NodeResult> results = new ArrayList<>();
     Consumer<NodeResult> record = result -> {
       results.add(result);
       progress.accept(result);
     };
-    Map<String, Dataset<Row>> relations = new LinkedHashMap<>();
-    List<Dataset<Row>> cached = new ArrayList<>();
-    try {
+    Map<String, String> readCommits = new LinkedHashMap<>();
+    try (Views views = new Views(spark, options)) {
       for (SourceSpec source : plan.reads()) {
-        record.accept(timed(NodeResult.Kind.READ, source.name(), () -> read(settings, source, relations)));
+        NodeResult read = Nodes.timed(NodeResult.Kind.READ, source.name(), () -> read(tables, source, views));
+        read.commit().ifPresent(commit -> readCommits.put(source.name(), commit.id()));
+        record.accept(read);
       }
       for (StepSpec step : plan.steps()) {
-        record.accept(timed(NodeResult.Kind.STEP, step.name(),
-            () -> compute(step, options, relations, cached)));
+        record.accept(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step)));
       }
       for (TargetSpec target : plan.writes()) {
-        record.accept(timed(NodeResult.Kind.WRITE, target.name(),
-            () -> write(settings, target, relations.get(target.from()), context)));
+        Map<String, String> checkpoints = new LinkedHashMap<>();
+        plan.incrementalSources(target).forEach(s -> checkpoints.put(s.name(), readCommits.get(s.name())));
+        record.accept(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> write(tables, target,
+            views.get(target.from()), context.withCheckpoints(checkpoints), !checkpoints.isEmpty())));
       }
-    } finally {
-      cached.forEach(Dataset::unpersist);
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
         (System.nanoTime() - start) / 1e9);
   }
 
-  private Outcome read(EngineSettings settings, SourceSpec source, Map<String, Dataset<Row>> relations) {
-    TableFormat format = TableFormats.get(source.format());
-    Map<String, String> options = new LinkedHashMap<>(source.options());
-    source.schema().ifPresent(schema -> options.put(TableFormat.SCHEMA_OPTION, schema));
-    TableAddress address = TableAddresses.resolve(settings, format, source.name(), source.path(), source.table(),
-        options);
-    TableReader reader = format.reader(spark, address);
+  /**
+   * Reads a source whole and makes it a view: its snapshot, the version it names, or, for an incremental source,
+   * the snapshot as of its latest commit, so the rows and the checkpoint recorded with them agree.
+   */
+  static Nodes.Outcome read(Tables tables, SourceSpec source, Views views) {
+    TableReader reader = tables.reader(source);
     Optional<Commit> latest = source.asOf().isPresent() ? Optional.empty() : reader.latestCommit();
-    Dataset<Row> rows = source.asOf().map(reader::asOf).orElseGet(reader::snapshot);
-    rows.createOrReplaceTempView(source.name());
-    relations.put(source.name(), rows);
-    return new Outcome(format.name() + " " + address.location(), OptionalLong.of(rows.count()), latest);
+    Dataset<Row> rows = source.asOf().map(reader::asOf)
+        .or(() -> latest.filter(c -> source.incremental()).map(c -> reader.asOf(AsOf.version(c.id()))))
+        .orElseGet(reader::snapshot);
+    views.put(source.name(), rows);
+    return new Nodes.Outcome(tables.describe(source), OptionalLong.of(rows.count()), latest);
   }
 
-  private Outcome compute(StepSpec step, RunOptions options, Map<String, Dataset<Row>> relations,
-      List<Dataset<Row>> cached) {
-    Dataset<Row> rows = step.sql().map(spark::sql).orElseGet(() -> custom(step, options, relations));
-    OptionalLong count = OptionalLong.empty();
-    if (step.cache()) {
-      rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(rows);
-      count = OptionalLong.of(rows.count());
-    }
-    rows.createOrReplaceTempView(step.name());
-    relations.put(step.name(), rows);
-    return new Outcome(step.sql().isPresent() ? "sql" : step.className().orElseThrow(), count, Optional.empty());
-  }
-
-  private Dataset<Row> custom(StepSpec step, RunOptions options, Map<String, Dataset<Row>> relations) {
-    String className = step.className().orElseThrow();
-    CustomStep instance;
-    try {
-      instance = Class.forName(className, true, Thread.currentThread().getContextClassLoader())
-          .asSubclass(CustomStep.class).getDeclaredConstructor().newInstance();
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("class " + className + " is not on the class path", e);
-    } catch (ClassCastException e) {
-      throw new IllegalArgumentException("class " + className + " does not implement " + CustomStep.class.getName(), e);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException("class " + className + " needs a public no-argument constructor", e);
-    }
-    Map<String, Dataset<Row>> inputs = new LinkedHashMap<>();
-    step.sortedDependencies().forEach(d -> inputs.put(d, relations.get(d)));
-    return instance.apply(new StepContext(spark, step.name(), inputs, step.options(), options.logicalTime()));
-  }
-
-  private Outcome write(EngineSettings settings, TargetSpec target, Dataset<Row> rows, CommitContext context) {
-    TableFormat format = TableFormats.get(target.format());
-    TableAddress address = TableAddresses.resolve(settings, format, target.name(), target.path(), target.table(),
-        target.options());
-    TableLayout layout = new TableLayout(target.keys(), target.orderBy(), target.partitionBy());
-    TableWriter writer = format.writer(spark, address, layout);
+  /**
+   * @param replaceUpserts whether an upsert target is replaced instead: its rows come from complete snapshots of
+   *     incremental sources, so rows deleted at a source since the last run must go too
+   */
+  private static Nodes.Outcome write(Tables tables, TargetSpec target, Dataset<Row> rows, CommitContext context,
+      boolean replaceUpserts) {
+    TableWriter writer = tables.writer(target);
     Optional<Commit> commit = switch (target.mode()) {
       case APPEND -> Optional.of(writer.append(rows, context));
       case OVERWRITE -> Optional.of(writer.overwrite(rows, context));
       case OVERWRITE_PARTITIONS -> Optional.of(writer.overwritePartitions(rows, context));
-      case UPSERT -> Optional.of(writer.upsert(LatestWins.dedupe(rows, layout), context));
+      case UPSERT -> {
+        Dataset<Row> latest = LatestWins.dedupe(rows, Tables.layout(target));
+        yield Optional.of(replaceUpserts ? writer.overwrite(latest, context) : writer.upsert(latest, context));
+      }
       case DELETE -> writer.delete(rows, context);
     };
-    String detail = format.name() + " " + target.mode().specName() + " " + address.location();
-    return new Outcome(detail, OptionalLong.of(rows.count()), commit);
+    return new Nodes.Outcome(tables.describe(target), OptionalLong.of(rows.count()), commit);
   }
-
-  private static NodeResult timed(NodeResult.Kind kind, String name, Supplier<Outcome> work) {
-    long start = System.nanoTime();
-    Outcome outcome;
-    try {
-      outcome = work.get();
-    } catch (Exception e) { // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway
-      throw new RunFailedException(kind.name().toLowerCase() + " " + name + " failed: " + rootMessage(e), e);
-    }
-    return new NodeResult(kind, name, outcome.detail(), outcome.rows(), (System.nanoTime() - start) / 1e9,
-        outcome.commit());
-  }
-
-  private static String rootMessage(Throwable e) {
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
-  }
-
-  private record Outcome(String detail, OptionalLong rows, Optional<Commit> commit) {}
 }

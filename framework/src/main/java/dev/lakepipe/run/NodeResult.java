@@ -9,11 +9,13 @@ import java.util.OptionalLong;
  *
  * @param detail format and location for reads and writes, kind for steps
  * @param rows rows read, computed or written; empty for a step that is not cached (not counted)
- * @param commit the commit a write made, or the latest commit of a source when a snapshot read started; empty for
- *     a step, a source without commits, or a write that committed nothing
+ * @param commit the commit a write made, the latest commit of a source when a snapshot read started, or the last
+ *     commit whose changes a read of changes covers; empty for a step, a source without commits, or a write that
+ *     committed nothing
+ * @param since for a read of changes, the commit they come after (the checkpoint); empty otherwise
  */
 public record NodeResult(Kind kind, String name, String detail, OptionalLong rows, double seconds,
-    Optional<Commit> commit) {
+    Optional<Commit> commit, Optional<String> since) {
   /** The kind of node. */
   public enum Kind {
     READ, STEP, WRITE

@@ -1,8 +1,7 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.Commit;
-import dev.lakepipe.format.TableAddresses;
-import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.TargetSpec;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.SparkSession;
 
 /** Runs a plan and records the run in the warehouse's {@link RunHistory}, whether it succeeds or fails. */
 public final class PipelineRunner {
-  private static final String FULL = "full";
   /** A crashed run's locks are taken over this long after its last heartbeat, so a retry can go ahead. */
   private static final Duration LOCK_TIME_TO_LIVE = Duration.ofMinutes(2);
 
@@ -31,10 +29,19 @@ public final class PipelineRunner {
    * Takes the pipeline's locks, runs, records the run, releases the locks.
    *
    * @param progress told of each node as soon as it is done
+   * @throws IncrementalNotSupportedException for an incremental run of a plan with a target that is not row-wise
+   *     (nothing ran)
    * @throws LockHeldException when another run holds the pipeline's or a target table's lock (nothing ran)
    * @throws RunFailedException naming the node that failed; the failed run is recorded first
    */
   public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
+    if (options.mode() == RunMode.INCREMENTAL) {
+      List<IncrementalStrategy> refused = plan.writes().stream().map(t -> IncrementalStrategy.of(plan, t))
+          .filter(s -> !s.isRowWise()).toList();
+      if (!refused.isEmpty()) {
+        throw new IncrementalNotSupportedException(refused);
+      }
+    }
     Optional<PipelineLocks.Lease> lease = PipelineLocks.of(plan.spec().settings().warehouse(), LOCK_TIME_TO_LIVE)
         .map(locks -> locks.acquire(lockNames(plan), options.runId()));
     try {
@@ -49,8 +56,7 @@ public final class PipelineRunner {
     List<String> names = new ArrayList<>();
     names.add(PipelineLocks.pipelineLock(plan.spec().name()));
     for (TargetSpec target : plan.writes()) {
-      names.add(PipelineLocks.tableLock(TableAddresses.resolve(plan.spec().settings(),
-          TableFormats.get(target.format()), target.name(), target.path(), target.table(), Map.of()).location()));
+      names.add(PipelineLocks.tableLock(Tables.address(plan.spec().settings(), target).location()));
     }
     return names;
   }
@@ -60,10 +66,12 @@ public final class PipelineRunner {
     Instant started = Instant.now();
     List<NodeResult> done = new ArrayList<>();
     try {
-      RunResult result = new BatchRun(spark).run(plan, options, node -> {
+      Consumer<NodeResult> record = node -> {
         done.add(node);
         progress.accept(node);
-      });
+      };
+      RunResult result = options.mode() == RunMode.FULL ? new BatchRun(spark).run(plan, options, record)
+          : new IncrementalRun(spark).run(plan, options, record);
       history.append(record(plan, options, started, done, RunRecord.SUCCESS, Optional.empty()));
       return result;
     } catch (RuntimeException e) {
@@ -79,7 +87,7 @@ public final class PipelineRunner {
   private static RunRecord record(Plan plan, RunOptions options, Instant started, List<NodeResult> done,
       String outcome, Optional<String> message) {
     RunResult partial = new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), done, 0);
-    return new RunRecord(options.runId(), plan.spec().name(), options.logicalTime(), FULL, outcome, started,
+    return new RunRecord(options.runId(), plan.spec().name(), options.logicalTime(), options.mode().specName(), outcome, started,
         Duration.between(started, Instant.now()).toMillis() / 1e3, partial.rows(NodeResult.Kind.READ),
         partial.rows(NodeResult.Kind.WRITE), commits(partial.of(NodeResult.Kind.READ)),
         commits(partial.of(NodeResult.Kind.WRITE)), message);
@@ -87,7 +95,9 @@ public final class PipelineRunner {
 
   private static Map<String, String> commits(List<NodeResult> nodes) {
     Map<String, String> commits = new LinkedHashMap<>();
-    nodes.forEach(node -> commits.put(node.name(), node.commit().map(Commit::id).orElse("-")));
+    // A read of changes consumed the commits after its checkpoint: since..until.
+    nodes.forEach(node -> commits.put(node.name(), node.since().map(since -> since + "..").orElse("")
+        + node.commit().map(Commit::id).orElse("-")));
     return commits;
   }
 }

@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * One run of a pipeline as the run history keeps it.
  *
- * @param mode how the run computed its targets ({@code full})
+ * @param mode how the run computed its targets: {@code full} or {@code incremental} ({@link RunMode})
  * @param outcome {@code success} or {@code failed}
- * @param reads for each source, the latest commit of the table when the run read it ("-" when it has none)
+ * @param reads for each source, the latest commit of the table when the run read it ("-" when it has none); for a
+ *     source read as changes, the commits consumed as {@code checkpoint..last}
  * @param commits for each target, the commit the run made
  * @param message why the run failed; empty on success
  */

@@ -15,6 +15,14 @@ public interface FormatTraits {
   /** Whether sources of this format can be read as of a version or timestamp. */
   boolean supportsTimeTravel();
 
+  /**
+   * Whether the format can read what changed after a commit (inserts, updates with pre- and post-images,
+   * deletes), so that a source of it can be read incrementally: false for formats without history. A table of a
+   * format that supports it may still not record its changes (a Delta table without change data feed, a Hudi
+   * table without CDC).
+   */
+  boolean supportsChangeReads();
+
   /** Whether sources of this format take a declared {@code schema} (file formats). */
   boolean acceptsSchema();
 }

@@ -9,6 +9,8 @@ import java.util.Optional;
  * @param table logical table name {@code db.name}; for path-addressed formats it defaults the path
  * @param schema a Spark DDL schema for file sources, e.g. {@code "id BIGINT, name STRING"}
  * @param asOf present when the source is read as of a version or timestamp instead of its latest snapshot
+ * @param incremental whether incremental runs read only what changed in the source since their checkpoint
+ *     ({@code read = incremental}); full runs read its latest snapshot
  */
 public record SourceSpec(
     String name,
@@ -17,6 +19,7 @@ public record SourceSpec(
     Optional<String> table,
     Optional<String> schema,
     Optional<AsOf> asOf,
+    boolean incremental,
     Map<String, String> options) {
   public SourceSpec {
     options = Map.copyOf(options);

@@ -27,7 +27,7 @@ final class SpecValidator {
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "description");
-  static final List<String> READ_KINDS = List.of("snapshot", "as-of");
+  static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
@@ -120,6 +120,7 @@ final class SpecValidator {
         "unknown read '" + r + "'" + Names.suggestion(r, READ_KINDS) + " (known: " + String.join(", ", READ_KINDS)
             + ")"));
     boolean asOf = read.filter("as-of"::equals).isPresent();
+    boolean incremental = read.filter("incremental"::equals).isPresent();
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       if (schema.isPresent() && !f.acceptsSchema()) {
@@ -128,6 +129,10 @@ final class SpecValidator {
       }
       if (asOf && !f.supportsTimeTravel()) {
         section.problem("read", f.name() + " keeps no history to read as of a version or timestamp");
+      }
+      if (incremental && !f.supportsChangeReads()) {
+        section.problem("read", f.name() + " keeps no history to read changes from; read = incremental needs a"
+            + " table format with commits (" + String.join(", ", changeReadFormats()) + ")");
       }
     });
     if (asOf && version.isEmpty() && timestamp.isEmpty()) {
@@ -149,7 +154,7 @@ final class SpecValidator {
     Optional<AsOf> point = asOf && version.isPresent() != timestamp.isPresent()
         ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
         : Optional.empty();
-    return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, options));
+    return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options));
   }
 
   private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {
@@ -271,6 +276,11 @@ final class SpecValidator {
           + " (known: " + String.join(", ", new TreeSet<>(formats.keySet())) + ")");
     }
     return Optional.ofNullable(format);
+  }
+
+  private List<String> changeReadFormats() {
+    return formats.values().stream().filter(FormatTraits::supportsChangeReads).map(FormatTraits::name).sorted()
+        .toList();
   }
 
   private Optional<String> tableName(SpecSection section) {

@@ -21,7 +21,67 @@ final class SqlReferences {
   static Set<String> of(String sql) {
     List<String> tokens = tokenize(sql);
     Set<String> ctes = new LinkedHashSet<>();
-    Set<String> references = new LinkedHashSet<>();
+    Set<String> references = new LinkedHashSet<>(reads(tokens, ctes));
+    references.removeAll(ctes);
+    return references;
+  }
+
+  /**
+   * Why a query does not map, filter or enrich the rows of {@code relation} one at a time, so that running it on
+   * some rows of the relation gives exactly the result rows that come from them: what the text shows of
+   * aggregations, windows, DISTINCT, LIMIT, set operations, outer joins that keep rows of the other side, and
+   * reading the relation more than once. Empty when nothing shows; conservative (an aggregate in a subquery over
+   * another relation counts too).
+   */
+  static List<String> rowWiseBlockers(String sql, String relation) {
+    List<String> tokens = tokenize(sql);
+    String name = relation.toLowerCase(Locale.ROOT);
+    Set<String> blockers = new LinkedHashSet<>();
+    for (int i = 0; i < tokens.size(); i++) {
+      String token = tokens.get(i);
+      String next = at(tokens, i + 1);
+      if (token.equals("group") && "by".equals(next)) {
+        blockers.add("GROUP BY");
+      } else if (token.equals("over") && ("(".equals(next) || isIdentifier(next))) {
+        blockers.add("a window function (OVER)");
+      } else if (SET_OPERATIONS.contains(token) || token.equals("having") || token.equals("distinct")
+          || token.equals("limit")) {
+        blockers.add(token.toUpperCase(Locale.ROOT));
+      } else if ((token.equals("right") || token.equals("full")) && ("join".equals(next) || "outer".equals(next))) {
+        blockers.add(token.toUpperCase(Locale.ROOT) + " JOIN");
+      } else if (AGGREGATES.contains(token) && "(".equals(next)) {
+        blockers.add("the aggregate " + token + "()");
+      } else if (token.equals(name) && "join".equals(at(tokens, i - 1)) && joinType(tokens, i - 1).contains("left")) {
+        blockers.add(relation + " on the right of a LEFT JOIN");
+      }
+    }
+    if (reads(tokens, new LinkedHashSet<>()).stream().filter(name::equals).count() > 1) {
+      blockers.add("reading " + relation + " more than once");
+    }
+    return List.copyOf(blockers);
+  }
+
+  private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except", "minus");
+
+  private static final Set<String> AGGREGATES = Set.of(
+      "count", "sum", "avg", "mean", "min", "max", "collect_list", "collect_set", "first", "last", "any_value",
+      "count_if", "approx_count_distinct", "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop",
+      "var_samp", "percentile", "percentile_approx", "median", "mode", "bool_and", "bool_or", "every",
+      "max_by", "min_by", "array_agg", "string_agg", "listagg", "corr", "covar_pop", "covar_samp");
+
+  /** The words between the previous relation and the JOIN at {@code join}: inner, left, outer, semi, ... */
+  private static Set<String> joinType(List<String> tokens, int join) {
+    Set<String> words = new LinkedHashSet<>();
+    for (int i = join - 1; i >= 0 && Set.of("left", "right", "full", "outer", "inner", "semi", "anti", "cross",
+        "natural").contains(tokens.get(i)); i--) {
+      words.add(tokens.get(i));
+    }
+    return words;
+  }
+
+  /** Every relation a query reads, once per FROM or JOIN that names it, CTE names among them; collects the CTEs. */
+  private static List<String> reads(List<String> tokens, Set<String> ctes) {
+    List<String> references = new ArrayList<>();
     // For each open parenthesis: whether it opened a function call, inside which FROM is an argument
     // keyword (extract(day FROM ts), trim(x FROM y)) rather than a relation list.
     Deque<Boolean> functionCall = new ArrayDeque<>();
@@ -45,12 +105,11 @@ final class SqlReferences {
         i = readRelationList(tokens, i + 1, references);
       }
     }
-    references.removeAll(ctes);
     return references;
   }
 
   /** Reads {@code rel [AS] [alias] (, rel [AS] [alias])*} from position i; returns the last position consumed. */
-  private static int readRelationList(List<String> tokens, int i, Set<String> references) {
+  private static int readRelationList(List<String> tokens, int i, List<String> references) {
     while (i < tokens.size()) {
       String name = tokens.get(i);
       if (!isIdentifier(name)) {

@@ -24,6 +24,16 @@ public record StepSpec(
     options = Map.copyOf(options);
   }
 
+  /**
+   * For a SQL step, why it does not map, filter or enrich the rows of its input {@code relation} one at a time
+   * (aggregations, windows, DISTINCT, ...), as far as its text shows; empty when nothing shows. A class step
+   * cannot be looked into.
+   */
+  public List<String> rowWiseBlockers(String relation) {
+    return sql.map(text -> SqlReferences.rowWiseBlockers(text, relation))
+        .orElse(List.of("a Java class, which lakepipe cannot look into"));
+  }
+
   /** The dependencies in a stable order, for display. */
   public List<String> sortedDependencies() {
     return dependencies.stream().sorted().toList();

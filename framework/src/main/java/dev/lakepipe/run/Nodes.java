@@ -1,0 +1,36 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.Commit;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/** Times the nodes of a run and names the node in the failure of one. */
+final class Nodes {
+  private Nodes() {}
+
+  /** What a node did, before it is timed. */
+  record Outcome(String detail, OptionalLong rows, Optional<Commit> commit, Optional<String> since) {
+    Outcome(String detail, OptionalLong rows, Optional<Commit> commit) {
+      this(detail, rows, commit, Optional.empty());
+    }
+  }
+
+  /** @throws RunFailedException naming the node, when the work fails */
+  static NodeResult timed(NodeResult.Kind kind, String name, Supplier<Outcome> work) {
+    long start = System.nanoTime();
+    Outcome outcome;
+    try {
+      outcome = work.get();
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway
+      throw new RunFailedException(kind.name().toLowerCase() + " " + name + " failed: " + rootMessage(e), e);
+    }
+    return new NodeResult(kind, name, outcome.detail(), outcome.rows(), (System.nanoTime() - start) / 1e9,
+        outcome.commit(), outcome.since());
+  }
+
+  private static String rootMessage(Throwable e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableAddresses;
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/** The tables of a run's sources and targets, resolved from their specs. */
+final class Tables {
+  private final SparkSession spark;
+  private final EngineSettings settings;
+
+  Tables(SparkSession spark, EngineSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  static TableAddress address(EngineSettings settings, SourceSpec source) {
+    Map<String, String> options = new LinkedHashMap<>(source.options());
+    source.schema().ifPresent(schema -> options.put(TableFormat.SCHEMA_OPTION, schema));
+    return TableAddresses.resolve(settings, TableFormats.get(source.format()), source.name(), source.path(),
+        source.table(), options);
+  }
+
+  static TableAddress address(EngineSettings settings, TargetSpec target) {
+    return TableAddresses.resolve(settings, TableFormats.get(target.format()), target.name(), target.path(),
+        target.table(), target.options());
+  }
+
+  static TableLayout layout(TargetSpec target) {
+    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy());
+  }
+
+  TableReader reader(SourceSpec source) {
+    return TableFormats.get(source.format()).reader(spark, address(settings, source));
+  }
+
+  TableReader reader(TargetSpec target) {
+    return TableFormats.get(target.format()).reader(spark, address(settings, target));
+  }
+
+  TableWriter writer(TargetSpec target) {
+    return TableFormats.get(target.format()).writer(spark, address(settings, target), layout(target));
+  }
+
+  /** Format and location, for progress lines. */
+  String describe(SourceSpec source) {
+    return source.format() + " " + address(settings, source).location();
+  }
+
+  /** Format, mode and location, for progress lines. */
+  String describe(TargetSpec target) {
+    return target.format() + " " + target.mode().specName() + " " + address(settings, target).location();
+  }
+}
