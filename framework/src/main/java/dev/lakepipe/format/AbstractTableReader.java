@@ -98,6 +98,20 @@ public abstract class AbstractTableReader implements TableReader {
     return exists() ? readLatestCommit() : Optional.empty();
   }
 
+  /**
+   * A commit id of a format whose commits are numbers (Delta versions, Iceberg snapshot ids).
+   *
+   * @param what what the number is, for the message: "a Delta version"
+   * @throws HistoryUnavailableException when the id is not a number
+   */
+  protected final long numericCommit(String id, String what) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new HistoryUnavailableException(address, id, "it is not " + what, e);
+    }
+  }
+
   private void requireExists() {
     if (!exists()) {
       throw new TableNotFoundException(address);

@@ -74,12 +74,7 @@ final class DeltaReader extends AbstractTableReader {
    */
   @Override
   protected Dataset<Row> readChanges(String since, Commit until) {
-    long sinceVersion;
-    try {
-      sinceVersion = Long.parseLong(since);
-    } catch (NumberFormatException e) {
-      throw new HistoryUnavailableException(address, since, "it is not a Delta version", e);
-    }
+    long sinceVersion = numericCommit(since, "a Delta version");
     long untilVersion = Long.parseLong(until.id());
     if (sinceVersion < 0 || sinceVersion > untilVersion) {
       throw new HistoryUnavailableException(address, since, "the latest version is " + untilVersion);

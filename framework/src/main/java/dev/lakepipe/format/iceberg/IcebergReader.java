@@ -96,12 +96,7 @@ final class IcebergReader extends AbstractTableReader {
    */
   @Override
   protected Dataset<Row> readChanges(String since, Commit until) {
-    long sinceId;
-    try {
-      sinceId = Long.parseLong(since);
-    } catch (NumberFormatException e) {
-      throw new HistoryUnavailableException(address, since, "it is not an Iceberg snapshot id", e);
-    }
+    long sinceId = numericCommit(since, "an Iceberg snapshot id");
     long untilId = Long.parseLong(until.id());
     Table table = table();
     table.refresh();
