@@ -28,7 +28,7 @@ public abstract class AbstractTableWriter implements TableWriter {
   /** Replaces the partitions of the rows, creating the table if it does not exist; the layout is partitioned. */
   protected abstract void writeOverwritePartitions(Dataset<Row> rows, CommitContext context);
 
-  /** Upserts into the existing table; the layout has keys and an order-by column. */
+  /** Upserts into the existing table; the layout has keys. */
   protected abstract void writeUpsert(Dataset<Row> rows, CommitContext context);
 
   /** Deletes from the existing table; {@code keys} holds only the key columns, each key once. */
@@ -54,11 +54,10 @@ public abstract class AbstractTableWriter implements TableWriter {
     return committed(context);
   }
 
-  /** @throws IllegalStateException when the layout has no keys or no order-by column */
+  /** @throws IllegalStateException when the layout has no keys */
   @Override
   public final Commit upsert(Dataset<Row> rows, CommitContext context) {
     layout.requireKeys();
-    layout.requireOrderBy();
     // The rows hold one row per key, so into a new table an upsert is an append.
     if (reader.exists()) {
       writeUpsert(rows, context);

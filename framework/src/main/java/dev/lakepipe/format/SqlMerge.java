@@ -39,15 +39,15 @@ public final class SqlMerge {
   }
 
   /**
-   * Inserts new keys and replaces stored rows unless they are newer. {@code rows} holds one row per key (MERGE
-   * fails when two source rows match one target row) and exactly the target's columns.
+   * Inserts new keys and replaces stored rows unless they are newer by the order-by column (without one,
+   * always). {@code rows} holds one row per key (MERGE fails when two source rows match one target row) and
+   * exactly the target's columns.
    *
-   * @throws IllegalStateException when the layout has no keys or no order-by column
+   * @throws IllegalStateException when the layout has no keys
    */
   public void upsert(Dataset<Row> rows, CommitContext context) {
-    String orderBy = quote(layout.requireOrderBy());
-    merge(rows, context,
-        "WHEN MATCHED AND s." + orderBy + " >= t." + orderBy + " THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
+    String unlessNewer = layout.orderBy().map(SqlMerge::quote).map(o -> " AND s." + o + " >= t." + o).orElse("");
+    merge(rows, context, "WHEN MATCHED" + unlessNewer + " THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
   }
 
   /**

@@ -29,11 +29,6 @@ public record TableLayout(List<String> keys, Optional<String> orderBy, List<Stri
     return keys;
   }
 
-  /** @throws IllegalStateException when the layout has no order-by column (upsert needs one) */
-  public String requireOrderBy() {
-    return orderBy.orElseThrow(() -> new IllegalStateException("this operation needs an order-by column"));
-  }
-
   /** @throws IllegalStateException when the layout has no partition columns */
   public List<String> requirePartitionBy() {
     if (partitionBy.isEmpty()) {

@@ -30,7 +30,8 @@ public interface TableWriter {
 
   /**
    * Inserts or replaces rows by key. The rows hold at most one row per key (see {@link LatestWins}); a stored
-   * row is replaced only when the incoming order-by value is greater than or equal to the stored one.
+   * row is replaced only when the incoming order-by value is greater than or equal to the stored one, or always
+   * when the layout has no order-by column.
    *
    * @throws IllegalStateException when the layout has no keys
    */

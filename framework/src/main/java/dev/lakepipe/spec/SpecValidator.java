@@ -26,7 +26,8 @@ final class SpecValidator {
       Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "description");
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
-      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "description");
+      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "keys-from",
+      "description");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -102,7 +103,8 @@ final class SpecValidator {
     }
     Map<String, TargetSpec> targets = new TreeMap<>();
     Map<String, String> writers = new HashMap<>();
-    targetSections.forEach((n, s) -> target(n, s, relations, settings, writers).ifPresent(t -> targets.put(n, t)));
+    targetSections.forEach((n, s) -> target(n, s, relations, sourceSections.keySet(), settings, writers)
+        .ifPresent(t -> targets.put(n, t)));
     return new JobSpec(name.orElse(""), root.string("description"), file, settings, sources, steps, targets);
   }
 
@@ -200,7 +202,7 @@ final class SpecValidator {
   }
 
   private Optional<TargetSpec> target(String name, SpecSection section, Set<String> relations,
-      EngineSettings settings, Map<String, String> writers) {
+      Set<String> sourceNames, EngineSettings settings, Map<String, String> writers) {
     Optional<String> from = section.requiredString("from", "the step or source to write");
     from.filter(f -> !relations.contains(f)).ifPresent(f -> section.problem("from",
         "'" + f + "' is not a step or source" + Names.suggestion(f, relations)));
@@ -228,14 +230,11 @@ final class SpecValidator {
       if (m.needsKeys() && keys.isEmpty() && !section.has("keys")) {
         section.problem("mode", m.specName() + " needs keys: the columns that identify a row");
       }
-      if (m == WriteMode.UPSERT && orderBy.isEmpty() && !section.has("order-by")) {
-        section.problem("mode", "upsert needs order-by: the column whose greatest value wins when a key comes"
-            + " more than once");
-      }
       if (m == WriteMode.OVERWRITE_PARTITIONS && partitionBy.isEmpty() && !section.has("partition-by")) {
         section.problem("mode", "overwrite-partitions needs partition-by");
       }
     });
+    Map<String, Map<String, String>> keysFrom = keysFrom(section, keys, sourceNames);
     orderBy.filter(keys::contains).ifPresent(o -> section.problem("order-by",
         "'" + o + "' is a key column; order-by must be a column that grows with each version of a row"));
     format.ifPresent(f -> {
@@ -253,7 +252,31 @@ final class SpecValidator {
       return Optional.empty();
     }
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
-        orderBy, partitionBy, options));
+        orderBy, partitionBy, options, keysFrom));
+  }
+
+  /** {@code keys-from { <source> { <key column> = "<SQL expression over the source>" } }}. */
+  private Map<String, Map<String, String>> keysFrom(SpecSection target, List<String> keys,
+      Set<String> sourceNames) {
+    Map<String, Map<String, String>> result = new TreeMap<>();
+    Map<String, SpecSection> sources = target.children("keys-from", Set.copyOf(keys));
+    if (!sources.isEmpty() && keys.isEmpty()) {
+      target.problem("keys-from", "keys-from maps sources to the target's keys; declare keys");
+      return result;
+    }
+    sources.forEach((source, section) -> {
+      if (!sourceNames.contains(source)) {
+        problemAt(section, "'" + source + "' is not a source" + Names.suggestion(source, sourceNames));
+        return;
+      }
+      Map<String, String> columns = new TreeMap<>();
+      keys.forEach(key -> section.string(key).ifPresent(expression -> columns.put(key, expression)));
+      if (columns.isEmpty()) {
+        problemAt(section, "maps to no key column; give at least one of " + keys);
+      }
+      result.put(source, columns);
+    });
+    return result;
   }
 
   private static boolean isIsoTime(String text) {
@@ -306,10 +329,14 @@ final class SpecValidator {
 
   private void checkViewName(String name, SpecSection section) {
     if (!IDENTIFIER.matcher(name).matches()) {
-      SpecSection.Location at = section.location();
-      problems.add(new SpecProblem(at.file(), at.line(), section.path(),
-          "'" + name + "' is not a valid name: SQL steps read it as a view (letters, digits, _)"));
+      problemAt(section, "'" + name + "' is not a valid name: SQL steps read it as a view (letters, digits, _)");
     }
+  }
+
+  /** A problem with a whole section, at its first line. */
+  private void problemAt(SpecSection section, String message) {
+    SpecSection.Location at = section.location();
+    problems.add(new SpecProblem(at.file(), at.line(), section.path(), message));
   }
 
   /** Whether a section produced no problem of its own, so that its value can be built. */

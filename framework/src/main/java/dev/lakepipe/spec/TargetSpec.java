@@ -1,15 +1,21 @@
 package dev.lakepipe.spec;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A table that a step (or a source) feeds.
  *
  * @param from the step or source whose rows are written
  * @param keys record keys; required by upsert and delete
- * @param orderBy the column whose greatest value wins when a key arrives more than once (upsert)
+ * @param orderBy the column whose greatest value wins when a key arrives more than once (upsert); without it an
+ *     incoming row always replaces the stored row of its key, and the rows must hold each key once (an aggregate)
+ * @param keysFrom for incremental runs that refresh affected keys: per source, SQL expressions over the source's
+ *     columns that give key columns of the target (not necessarily all), so that a changed source row names the
+ *     target rows it affects; a source not listed maps by its columns named like the keys
  */
 public record TargetSpec(
     String name,
@@ -21,10 +27,14 @@ public record TargetSpec(
     List<String> keys,
     Optional<String> orderBy,
     List<String> partitionBy,
-    Map<String, String> options) {
+    Map<String, String> options,
+    Map<String, Map<String, String>> keysFrom) {
   public TargetSpec {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
     options = Map.copyOf(options);
+    Map<String, Map<String, String>> copy = new TreeMap<>();
+    keysFrom.forEach((source, columns) -> copy.put(source, Collections.unmodifiableMap(new TreeMap<>(columns))));
+    keysFrom = Collections.unmodifiableMap(copy);
   }
 }

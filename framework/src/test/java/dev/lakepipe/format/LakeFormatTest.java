@@ -121,6 +121,17 @@ class LakeFormatTest {
   @Order(3)
   @ParameterizedTest
   @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void upsertWithoutOrderByReplacesTheStoredRowAlways(String format) {
+    Table table = new Table(format, new TableLayout(List.of("id"), Optional.empty(), List.of("region")));
+    table.write(c -> table.writer.upsert(rows("1|eu|paid|5", "2|us|created|5"), c));
+    // An older updated_at still replaces: the incoming row is the recomputed one.
+    table.write(c -> table.writer.upsert(rows("1|eu|created|1", "3|us|created|1"), c));
+    assertEquals(List.of("1|eu|created|1", "2|us|created|5", "3|us|created|1"), table.rows());
+  }
+
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
   void deleteFromAMissingTableCommitsNothing(String format) {
     Table table = new Table(format, KEYED);
 
