@@ -5,8 +5,6 @@ import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,12 +53,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Instant parseTime(String text) {
-    try {
-      return OffsetDateTime.parse(text.replaceFirst("Z$", "+00:00").replaceFirst("T(\\d\\d)(?=[+-])", "T$1:00"))
-          .toInstant();
-    } catch (DateTimeParseException e) {
-      throw new ParameterException(command.commandLine(), "--logical-time '" + text
-          + "' is not an ISO-8601 time such as 2026-11-22T03:00Z");
-    }
+    return LogicalTimes.parse(text).orElseThrow(() -> new ParameterException(command.commandLine(),
+        "--logical-time '" + text + "' is not an ISO-8601 time such as 2026-11-22T03:00Z"));
   }
 }

@@ -7,68 +7,112 @@ import dev.lakepipe.spec.WriteMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * How an incremental run computes one target, and why; decided from the spec alone, so {@code plan} can print it.
- * Row-wise is the one strategy so far: the target's steps map, filter or enrich the rows of one incremental
- * (driving) source, so they run on the source's net changes and the result is upserted, the keys it no longer
- * holds deleted. Aggregations and joins of changing sources need affected-key refresh, not available yet.
  *
- * @param drivingSource for a row-wise target, the source whose changes it follows; empty when an incremental run
- *     cannot compute the target
+ * <ul>
+ *   <li>{@link Kind#ROW_WISE}: the target's steps map, filter or enrich the rows of one incremental (driving)
+ *       source, so they run on the source's net changes only; the result is upserted, the keys it no longer holds
+ *       deleted.
+ *   <li>{@link Kind#AFFECTED_KEYS}: aggregations, and joins of several changing sources. The changes of every
+ *       incremental source name the target keys they affect (through the target's {@code keys-from}, or the
+ *       source's columns named like the keys); those keys are recomputed from the sources' snapshots, filtered to
+ *       the rows that can contribute to them, and replaced in the target; keys that no longer come out are
+ *       deleted.
+ *   <li>{@link Kind#NONE}: only full runs compute the target.
+ * </ul>
+ *
+ * @param drivingSource for a row-wise target, the source whose changes it follows
+ * @param changingSources the incremental sources the target's rows come from, in name order
  * @param reason why, in a sentence for {@code plan} and for errors
  */
-public record IncrementalStrategy(String target, Optional<String> drivingSource, String reason) {
-  private static final String LATER = "; that needs affected-key refresh, not available yet";
+public record IncrementalStrategy(String target, Kind kind, Optional<String> drivingSource,
+    List<String> changingSources, String reason) {
+  /** The ways an incremental run computes a target. */
+  public enum Kind { ROW_WISE, AFFECTED_KEYS, NONE }
 
-  public boolean isRowWise() {
-    return drivingSource.isPresent();
+  public IncrementalStrategy {
+    changingSources = List.copyOf(changingSources);
+  }
+
+  public boolean isIncremental() {
+    return kind != Kind.NONE;
   }
 
   /** The strategy of one target of a plan. */
   public static IncrementalStrategy of(Plan plan, TargetSpec target) {
-    List<SourceSpec> incremental = plan.incrementalSources(target);
+    List<String> incremental = plan.incrementalSources(target).stream().map(SourceSpec::name).toList();
     if (incremental.isEmpty()) {
-      return refused(target, "reads no source with read = incremental; only full runs compute it");
+      return none(target, "reads no source with read = incremental; only full runs compute it");
     }
-    if (incremental.size() > 1) {
-      return refused(target, "combines the changes of " + String.join(" and ",
-          incremental.stream().map(SourceSpec::name).toList()) + LATER);
-    }
-    String driving = incremental.get(0).name();
     if (target.mode() != WriteMode.UPSERT) {
-      return refused(target, "has mode " + target.mode().specName() + ", but a row-wise increment upserts rows and"
-          + " deletes keys; use mode = upsert");
+      return none(target, "has mode " + target.mode().specName() + ", but an increment upserts rows and deletes"
+          + " keys; use mode = upsert with keys");
     }
+    Optional<String> notRowWise = incremental.size() > 1
+        ? Optional.of("it combines the changes of " + String.join(" and ", incremental))
+        : rowWiseBlocker(plan, target, incremental.get(0));
+    if (notRowWise.isEmpty()) {
+      return rowWise(plan, target, incremental.get(0));
+    }
+    return new IncrementalStrategy(target.name(), Kind.AFFECTED_KEYS, Optional.empty(), incremental,
+        "affected keys, as " + notRowWise.get() + ": the keys " + String.join(",", target.keys()) + " that the changes"
+            + " of " + incremental.stream().map(s -> s + " " + keyMapping(target, s)).collect(Collectors.joining(
+                " and ")) + " name are recomputed from the sources, read only where they can contribute, and"
+            + " replaced; keys no longer computed are deleted");
+  }
+
+  /** Why the target's steps are not row-wise over its one changing source; empty when they are. */
+  private static Optional<String> rowWiseBlocker(Plan plan, TargetSpec target, String driving) {
     Set<String> upstream = plan.upstream(target.from());
     Set<String> changing = new LinkedHashSet<>(List.of(driving));
-    List<String> rowWise = new ArrayList<>();
     for (StepSpec step : plan.steps()) {
       List<String> inputs = step.sortedDependencies().stream().filter(changing::contains).toList();
       if (!upstream.contains(step.name()) || inputs.isEmpty()) {
         continue;
       }
       if (inputs.size() > 1) {
-        return refused(target, "step " + step.name() + " combines " + String.join(" and ", inputs)
-            + ", which all change with " + driving + LATER);
+        return Optional.of("step " + step.name() + " combines " + String.join(" and ", inputs) + ", which all change"
+            + " with " + driving);
       }
       List<String> blockers = step.rowWiseBlockers(inputs.get(0));
       if (!blockers.isEmpty()) {
-        return refused(target, "step " + step.name() + " is not row-wise over " + inputs.get(0) + " ("
-            + String.join(", ", blockers) + ")" + LATER);
+        return Optional.of("step " + step.name() + " is not row-wise over " + inputs.get(0) + " ("
+            + String.join(", ", blockers) + ")");
       }
       changing.add(step.name());
-      rowWise.add(step.name());
     }
-    String how = rowWise.isEmpty() ? "its rows are written as they are"
-        : "step" + (rowWise.size() == 1 ? " " : "s ") + String.join(", ", rowWise) + " map, filter or enrich its rows";
-    return new IncrementalStrategy(target.name(), Optional.of(driving), "row-wise on the changes of " + driving
-        + ": " + how + "; upserted by " + String.join(",", target.keys()) + ", deleted keys deleted");
+    return Optional.empty();
   }
 
-  private static IncrementalStrategy refused(TargetSpec target, String reason) {
-    return new IncrementalStrategy(target.name(), Optional.empty(), "not incremental: " + reason);
+  private static IncrementalStrategy rowWise(Plan plan, TargetSpec target, String driving) {
+    Set<String> upstream = plan.upstream(target.from());
+    List<String> steps = plan.steps().stream().map(StepSpec::name).filter(upstream::contains)
+        .filter(step -> plan.upstream(step).contains(driving)).toList();
+    String how = steps.isEmpty() ? "its rows are written as they are"
+        : "step" + (steps.size() == 1 ? " " : "s ") + String.join(", ", steps) + " map, filter or enrich its rows";
+    return new IncrementalStrategy(target.name(), Kind.ROW_WISE, Optional.of(driving), List.of(driving),
+        "row-wise on the changes of " + driving + ": " + how + "; upserted by " + String.join(",", target.keys())
+            + ", deleted keys deleted");
+  }
+
+  /** How a source's rows name target keys, for {@code plan}. */
+  private static String keyMapping(TargetSpec target, String source) {
+    Map<String, String> declared = target.keysFrom().get(source);
+    if (declared == null) {
+      return "(by column name)";
+    }
+    return "(" + declared.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
+        .collect(Collectors.joining(", ")) + ")";
+  }
+
+  private static IncrementalStrategy none(TargetSpec target, String reason) {
+    return new IncrementalStrategy(target.name(), Kind.NONE, Optional.empty(), List.of(), "not incremental: "
+        + reason);
   }
 }

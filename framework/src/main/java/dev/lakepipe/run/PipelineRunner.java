@@ -29,7 +29,7 @@ public final class PipelineRunner {
    * Takes the pipeline's locks, runs, records the run, releases the locks.
    *
    * @param progress told of each node as soon as it is done
-   * @throws IncrementalNotSupportedException for an incremental run of a plan with a target that is not row-wise
+   * @throws IncrementalNotSupportedException for an incremental run of a plan with a target that only full runs compute
    *     (nothing ran)
    * @throws LockHeldException when another run holds the pipeline's or a target table's lock (nothing ran)
    * @throws RunFailedException naming the node that failed; the failed run is recorded first
@@ -37,7 +37,7 @@ public final class PipelineRunner {
   public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
     if (options.mode() == RunMode.INCREMENTAL) {
       List<IncrementalStrategy> refused = plan.writes().stream().map(t -> IncrementalStrategy.of(plan, t))
-          .filter(s -> !s.isRowWise()).toList();
+          .filter(s -> !s.isIncremental()).toList();
       if (!refused.isEmpty()) {
         throw new IncrementalNotSupportedException(refused);
       }

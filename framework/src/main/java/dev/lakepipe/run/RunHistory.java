@@ -11,11 +11,14 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.spec.EngineSettings;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -83,6 +86,21 @@ public final class RunHistory {
           row.getLong(8), row.getJavaMap(9), row.getJavaMap(10), Optional.ofNullable(row.getString(11))));
     }
     return records;
+  }
+
+  /** The logical times in [from, until) for which a run of the pipeline succeeded. */
+  public Set<Instant> succeeded(String pipeline, Instant from, Instant until) {
+    TableReader reader = format.reader(spark, address);
+    if (!reader.exists()) {
+      return Set.of();
+    }
+    Set<Instant> times = new TreeSet<>();
+    reader.snapshot()
+        .where(col("pipeline").equalTo(pipeline).and(col("outcome").equalTo(RunRecord.SUCCESS))
+            .and(col("logical_time").geq(Timestamp.from(from))).and(col("logical_time").lt(Timestamp.from(until))))
+        .select("logical_time").collectAsList()
+        .forEach(row -> times.add(row.getTimestamp(0).toInstant()));
+    return times;
   }
 
   private static scala.collection.Map<String, String> scalaMap(Map<String, String> map) {

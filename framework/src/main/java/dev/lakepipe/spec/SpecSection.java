@@ -30,19 +30,27 @@ final class SpecSection {
   /** A file and line. */
   record Location(String file, int line) {}
 
+  /** Allows every key: for objects whose keys are names the user chooses. */
+  static final Set<String> ANY_KEY = Set.of("*");
+
   SpecSection(String path, ConfigObject object, Location location, Set<String> allowed, List<SpecProblem> problems) {
     this.path = path;
     this.object = object;
     this.location = location;
     this.problems = problems;
     for (String key : new TreeMap<>(object).keySet()) {
-      if (!allowed.contains(key)) {
+      if (allowed != ANY_KEY && !allowed.contains(key)) {
         String hint = Names.closest(key, allowed)
             .map(c -> "; did you mean '" + c + "'?")
             .orElse("; allowed keys: " + String.join(", ", new TreeSet<>(allowed)));
         problem(key, "unknown key" + hint);
       }
     }
+  }
+
+  /** The keys this object holds, in name order. */
+  Set<String> keys() {
+    return new TreeSet<>(object.keySet());
   }
 
   String path() {

@@ -255,11 +255,11 @@ final class SpecValidator {
         orderBy, partitionBy, options, keysFrom));
   }
 
-  /** {@code keys-from { <source> { <key column> = "<SQL expression over the source>" } }}. */
+  /** {@code keys-from { <source> { <target column> = "<SQL expression over the source>" } }}. */
   private Map<String, Map<String, String>> keysFrom(SpecSection target, List<String> keys,
       Set<String> sourceNames) {
     Map<String, Map<String, String>> result = new TreeMap<>();
-    Map<String, SpecSection> sources = target.children("keys-from", Set.copyOf(keys));
+    Map<String, SpecSection> sources = target.children("keys-from", SpecSection.ANY_KEY);
     if (!sources.isEmpty() && keys.isEmpty()) {
       target.problem("keys-from", "keys-from maps sources to the target's keys; declare keys");
       return result;
@@ -270,9 +270,10 @@ final class SpecValidator {
         return;
       }
       Map<String, String> columns = new TreeMap<>();
-      keys.forEach(key -> section.string(key).ifPresent(expression -> columns.put(key, expression)));
-      if (columns.isEmpty()) {
-        problemAt(section, "maps to no key column; give at least one of " + keys);
+      section.keys().forEach(column -> section.string(column).ifPresent(expression -> columns.put(column, expression)));
+      if (section.keys().isEmpty()) {
+        problemAt(section, "names no target column; give at least one, e.g. " + keys.get(0) + " = \"<SQL over "
+            + source + ">\"");
       }
       result.put(source, columns);
     });

@@ -237,23 +237,27 @@ class IncrementalRunTest {
 
   @Test
   void planShowsEachTargetsStrategyAndAnIncrementalRunRefusesWhatItCannotCompute() {
-    String spec = "src/test/resources/specs/incremental/refused.conf";
+    String spec = "src/test/resources/specs/incremental/strategies.conf";
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     assertEquals(ExitCodes.OK, Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "plan", spec));
     List<String> strategies = new ArrayList<>(out.toString().lines().map(String::strip)
         .filter(l -> l.startsWith("incremental:")).toList());
     assertEquals(List.of(
-        "incremental: not incremental: has mode append, but a row-wise increment upserts rows and deletes keys;"
-            + " use mode = upsert",
+        "incremental: not incremental: has mode append, but an increment upserts rows and deletes keys; use"
+            + " mode = upsert with keys",
         "incremental: row-wise on the changes of orders: step enriched map, filter or enrich its rows; upserted by"
             + " order_id, deleted keys deleted",
-        "incremental: not incremental: step gmv is not row-wise over orders (the aggregate sum(), the aggregate"
-            + " max(), GROUP BY); that needs affected-key refresh, not available yet",
-        "incremental: not incremental: step kept is not row-wise over orders (orders on the right of a LEFT JOIN);"
-            + " that needs affected-key refresh, not available yet",
-        "incremental: not incremental: combines the changes of orders and payments; that needs affected-key"
-            + " refresh, not available yet",
+        "incremental: affected keys, as step gmv is not row-wise over orders (the aggregate sum(), the aggregate"
+            + " max(), GROUP BY): the keys shop_id that the changes of orders (by column name) name are recomputed"
+            + " from the sources, read only where they can contribute, and replaced; keys no longer computed are"
+            + " deleted",
+        "incremental: affected keys, as step kept is not row-wise over orders (orders on the right of a LEFT JOIN):"
+            + " the keys shop_id that the changes of orders (by column name) name are recomputed from the sources,"
+            + " read only where they can contribute, and replaced; keys no longer computed are deleted",
+        "incremental: affected keys, as it combines the changes of orders and payments: the keys order_id that the"
+            + " changes of orders (by column name) and payments (by column name) name are recomputed from the"
+            + " sources, read only where they can contribute, and replaced; keys no longer computed are deleted",
         "incremental: not incremental: reads no source with read = incremental; only full runs compute it"),
         strategies);
 
@@ -261,7 +265,7 @@ class IncrementalRunTest {
     int code = Lakepipe.execute(new PrintWriter(new StringWriter()), new PrintWriter(runErr), "run", spec,
         "--mode", "incremental", "--set", "warehouse=" + TestSpark.warehouse());
     assertEquals(ExitCodes.INVALID, code, runErr.toString());
-    assertTrue(runErr.toString().contains("target gmv not incremental: step gmv is not row-wise")
+    assertTrue(runErr.toString().contains("target appended not incremental: has mode append")
         && runErr.toString().contains("nothing ran"), runErr.toString());
   }
 }

@@ -1,0 +1,154 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.ChangeSet;
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SqlMerge;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.plan.IncrementalStrategy;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.AsOf;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The affected-key strategy (see {@link IncrementalStrategy}), for aggregations and joins of changing sources:
+ * <ol>
+ *   <li>each changing source's changes since the target's checkpoint (every image, pre-images included, so a row
+ *       that moved names both its old and its new key) give the {@link AffectedKeys};
+ *   <li>every source is read as of the commit the run consumes, filtered to the rows that can contribute to an
+ *       affected key, so untouched partitions and files are not read;
+ *   <li>the steps run over those views, exactly as in a full run;
+ *   <li>the affected keys that come out are upserted; the affected keys stored in the target that no longer come
+ *       out are deleted.
+ * </ol>
+ * The target's rows for the affected keys are then what a full run over the same snapshots gives.
+ */
+final class AffectedKeyRefresh extends TargetRefresh {
+  private static final String WHY = "the affected keys are replaced in the target";
+
+  private final List<String> changing;
+  private final Map<String, String> until = new LinkedHashMap<>();
+  private final List<AffectedKeys.Part> parts = new ArrayList<>();
+
+  AffectedKeyRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
+      Consumer<NodeResult> record, IncrementalStrategy strategy) {
+    super(plan, tables, views, target, context, record);
+    this.changing = strategy.changingSources();
+  }
+
+  /**
+   * @throws IllegalStateException when the target records no checkpoint of a changing source
+   * @throws dev.lakepipe.format.HistoryUnavailableException when a source's history since its checkpoint is gone
+   * @throws IllegalArgumentException when a changing source names no key column of the target, or a key is not a
+   *     column of the result
+   */
+  @Override
+  void run() {
+    Map<String, String> since = new LinkedHashMap<>();
+    for (String name : changing) {
+      SourceSpec source = plan.spec().sources().get(name);
+      record(Nodes.timed(NodeResult.Kind.READ, name, () -> {
+        if (since.isEmpty()) {
+          since.putAll(checkpoints(changing));
+          until.putAll(since);
+        }
+        return readChanges(source, since.get(name));
+      }));
+    }
+    if (parts.isEmpty()) {
+      nothingNew(since.entrySet().stream().map(e -> "commit " + e.getValue() + " of " + e.getKey())
+          .collect(Collectors.joining(", ")));
+      return;
+    }
+    AffectedKeys affected = new AffectedKeys(parts);
+    Set<String> upstream = plan.upstream(target.from());
+    for (SourceSpec source : plan.reads()) {
+      if (upstream.contains(source.name())) {
+        record(Nodes.timed(NodeResult.Kind.READ, source.name(), () -> readAffected(source, affected)));
+      }
+    }
+    computeStepsOnly();
+    Dataset<Row> result = views.get(target.from());
+    requireKeyColumns(result.columns(), "columns of " + target.from(), WHY);
+    Dataset<Row> stored = tables.reader(target).snapshot();
+    List<String> named = new ArrayList<>(affected.columns());
+    for (String[] columns : List.of(result.columns(), stored.columns())) {
+      named.stream().filter(c -> !Arrays.asList(columns).contains(c)).findFirst().ifPresent(c -> {
+        throw new IllegalArgumentException("keys-from of target " + target.name() + " names column " + c
+            + ", which the target's rows do not have");
+      });
+    }
+    Map<String, String> byName = named.stream().collect(Collectors.toMap(Function.identity(), SqlMerge::quote));
+    Dataset<Row> storedNearby = affected.filterFor(byName).map(stored::where).orElse(stored);
+    Dataset<Row> keys = views.cache(affected.keysOf(storedNearby, target.keys())
+        .union(affected.keysOf(result, target.keys())).distinct());
+    Dataset<Row> deletes = keys.except(result.selectExpr(quotedKeys()));
+    write(AffectedKeys.withKeys(result, keys, target.keys()), deletes, since, until);
+  }
+
+  /** Reads one changing source's changes into the affected keys. */
+  private Nodes.Outcome readChanges(SourceSpec source, String since) {
+    TableReader reader = tables.reader(source);
+    Map<String, String> mapping = mapping(source, reader.snapshot().columns());
+    ChangeSet changes = reader.changes(since, List.of());
+    String detail = tables.describe(source) + " changes";
+    if (changes.until().isEmpty()) {
+      return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
+    }
+    until.put(source.name(), changes.until().get().id());
+    Dataset<Row> rows = views.cache(changes.rows());
+    AffectedKeys.Part part = AffectedKeys.Part.of(source.name(), rows, mapping, views);
+    parts.add(part);
+    return new Nodes.Outcome(detail + " naming " + part.keys().count() + " keys (" + String.join(",", part.columns())
+        + ")", OptionalLong.of(rows.count()), changes.until(), Optional.of(since));
+  }
+
+  /** Reads a source as of the commit the run consumes, filtered to the rows that can contribute. */
+  private Nodes.Outcome readAffected(SourceSpec source, AffectedKeys affected) {
+    TableReader reader = tables.reader(source);
+    Dataset<Row> rows = source.incremental() ? reader.asOf(AsOf.version(until.get(source.name())))
+        : source.asOf().map(reader::asOf).orElseGet(reader::snapshot);
+    Optional<Column> filter = affected.filterFor(mapping(source, rows.columns()));
+    views.put(source.name(), filter.map(rows::where).orElse(rows));
+    return new Nodes.Outcome(tables.describe(source) + (filter.isPresent() ? ", only rows of affected keys"
+        : ", whole (its rows name no affected key column)"), OptionalLong.empty(), Optional.empty());
+  }
+
+  /**
+   * How a source's rows name the target's key columns: its {@code keys-from}, else, for a changing source, its
+   * columns named like the keys; a source that does not change and declares nothing names none.
+   *
+   * @throws IllegalArgumentException when a changing source names no key column
+   */
+  private Map<String, String> mapping(SourceSpec source, String[] columns) {
+    Map<String, String> declared = target.keysFrom().get(source.name());
+    if (declared != null) {
+      return declared;
+    }
+    if (!changing.contains(source.name())) {
+      return Map.of();
+    }
+    Map<String, String> byName = new LinkedHashMap<>();
+    target.keys().stream().filter(Arrays.asList(columns)::contains).forEach(k -> byName.put(k, SqlMerge.quote(k)));
+    if (byName.isEmpty()) {
+      throw new IllegalArgumentException("source " + source.name() + " has no column named like a key of target "
+          + target.name() + " " + target.keys() + ", so its changes name no target row; declare keys-from."
+          + source.name() + " { <key> = \"<SQL over " + source.name() + ">\" }");
+    }
+    return byName;
+  }
+}

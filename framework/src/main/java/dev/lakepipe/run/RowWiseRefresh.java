@@ -1,0 +1,74 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.ChangeSet;
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.plan.IncrementalStrategy;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The row-wise strategy (see {@link IncrementalStrategy}): the driving source's view becomes its net upserted rows
+ * since the target's checkpoint, the steps run over them (other sources read whole), the result is upserted, and
+ * the keys the source deleted or the steps no longer return (a row an update made fail a filter) are deleted.
+ */
+final class RowWiseRefresh extends TargetRefresh {
+  private static final String WHY = "a row-wise increment deletes target rows by the source's keys";
+
+  private final SourceSpec driving;
+
+  RowWiseRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
+      Consumer<NodeResult> record, IncrementalStrategy strategy) {
+    super(plan, tables, views, target, context, record);
+    this.driving = plan.spec().sources().get(strategy.drivingSource().orElseThrow());
+  }
+
+  private String since;
+  private ChangeSet changes;
+  private NetChanges net;
+
+  /**
+   * @throws IllegalStateException when the target records no checkpoint
+   * @throws dev.lakepipe.format.HistoryUnavailableException when the source's history since it is gone
+   * @throws IllegalArgumentException when a key of the target is not a column of the source or of the result
+   */
+  @Override
+  void run() {
+    record(Nodes.timed(NodeResult.Kind.READ, driving.name(), this::readChanges));
+    if (changes.until().isEmpty()) {
+      nothingNew("commit " + since + " of " + driving.name());
+      return;
+    }
+    views.put(driving.name(), net.upserts());
+    computeSteps(Set.of(driving.name()));
+    Dataset<Row> rows = views.get(target.from());
+    requireKeyColumns(rows.columns(), "columns of " + target.from(), WHY);
+    // Source rows that the steps dropped (an update that now fails a filter) leave the target too.
+    Dataset<Row> deletes = net.upserts().selectExpr(quotedKeys()).except(rows.selectExpr(quotedKeys()))
+        .union(net.deletedKeys().selectExpr(quotedKeys()));
+    write(rows, deletes, Map.of(driving.name(), since), Map.of(driving.name(), changes.until().get().id()));
+  }
+
+  private Nodes.Outcome readChanges() {
+    since = checkpoints(List.of(driving.name())).get(driving.name());
+    TableReader reader = tables.reader(driving);
+    requireKeyColumns(reader.snapshot().columns(), "columns of its driving source " + driving.name(), WHY);
+    changes = reader.changes(since, target.keys());
+    String detail = tables.describe(driving) + " changes";
+    if (changes.until().isEmpty()) {
+      return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
+    }
+    NetChanges all = NetChanges.of(changes.rows(), target.keys());
+    net = new NetChanges(views.cache(all.upserts()), views.cache(all.deletedKeys()));
+    return new Nodes.Outcome(detail, OptionalLong.of(changes.rows().count()), changes.until(), Optional.of(since));
+  }
+}

@@ -1,0 +1,143 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.LatestWins;
+import dev.lakepipe.format.SqlMerge;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.StepSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What every incremental strategy does for one target: find where the target left off (the checkpoints in its
+ * latest commit), say so when nothing changed since, compute the target's steps over the views the strategy set,
+ * and write the result as upserts and deletes whose last commit carries the new checkpoints. An earlier commit of
+ * the same run carries the old ones, so a crash in between is redone by the next run through idempotent upserts
+ * and deletes.
+ */
+abstract class TargetRefresh {
+  protected final Plan plan;
+  protected final Tables tables;
+  protected final Views views;
+  protected final TargetSpec target;
+  private final CommitContext context;
+  private final Consumer<NodeResult> record;
+  /** The target's latest commit, which holds the checkpoints. */
+  private Commit stored;
+
+  TargetRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
+      Consumer<NodeResult> record) {
+    this.plan = plan;
+    this.tables = tables;
+    this.views = views;
+    this.target = target;
+    this.context = context;
+    this.record = record;
+  }
+
+  /** Refreshes the target. */
+  abstract void run();
+
+  protected final void record(NodeResult result) {
+    record.accept(result);
+  }
+
+  /**
+   * The commit of each source after which the target's rows were computed.
+   *
+   * @throws IllegalStateException when the target has no commit, or its latest commit records no checkpoint of a
+   *     source
+   */
+  protected final Map<String, String> checkpoints(List<String> sources) {
+    String fullFirst = ": run --mode full first";
+    stored = tables.reader(target).latestCommit().orElseThrow(() -> new IllegalStateException(
+        "target " + target.name() + " has no commit yet" + fullFirst));
+    Map<String, String> checkpoints = new LinkedHashMap<>();
+    for (String source : sources) {
+      checkpoints.put(source, CommitContext.checkpoint(stored.properties(), source).orElseThrow(
+          () -> new IllegalStateException("the latest commit " + stored.id() + " of target " + target.name()
+              + " records no checkpoint of source " + source + fullFirst)));
+    }
+    return checkpoints;
+  }
+
+  /** Records that no source changed since the checkpoints, and whether this logical time was done already. */
+  protected final void nothingNew(String sinceWhat) {
+    boolean rerun = context.logicalTime().toString().equals(stored.properties().get(CommitContext.LOGICAL_TIME));
+    record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> new Nodes.Outcome(
+        (rerun ? "already done for this logical time" : "nothing new") + " since " + sinceWhat
+            + "; nothing committed", OptionalLong.of(0), Optional.empty())));
+  }
+
+  /** Reads the target's other sources whole (as of the commit given, if any) and computes its steps. */
+  protected final void computeSteps(Set<String> alreadyRead) {
+    Set<String> upstream = plan.upstream(target.from());
+    for (SourceSpec source : plan.reads()) {
+      if (!alreadyRead.contains(source.name()) && upstream.contains(source.name())) {
+        record(Nodes.timed(NodeResult.Kind.READ, source.name(), () -> BatchRun.read(tables, source, views)));
+      }
+    }
+    computeStepsOnly();
+  }
+
+  /** Computes the target's steps over the views as they are. */
+  protected final void computeStepsOnly() {
+    Set<String> upstream = plan.upstream(target.from());
+    for (StepSpec step : plan.steps()) {
+      if (upstream.contains(step.name())) {
+        record(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step)));
+      }
+    }
+  }
+
+  /**
+   * Upserts the rows (latest wins by the target's order-by) and deletes the keys; the last commit carries the new
+   * checkpoints. Also with nothing to write a commit is made, to record them.
+   */
+  protected final void write(Dataset<Row> rows, Dataset<Row> deleteKeys, Map<String, String> before,
+      Map<String, String> after) {
+    record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> {
+      Dataset<Row> upserts = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
+      Dataset<Row> deletes = views.cache(deleteKeys.selectExpr(quotedKeys()));
+      long upserted = upserts.count();
+      long deleted = deletes.count();
+      TableWriter writer = tables.writer(target);
+      Optional<Commit> commit;
+      if (deleted == 0 && upserted > 0) {
+        commit = Optional.of(writer.upsert(upserts, context.withCheckpoints(after)));
+      } else {
+        if (upserted > 0) {
+          writer.upsert(upserts, context.withCheckpoints(before));
+        }
+        commit = writer.delete(deletes, context.withCheckpoints(after));
+      }
+      return new Nodes.Outcome(tables.describe(target) + ": " + upserted + " upserted, " + deleted + " deleted",
+          OptionalLong.of(upserted + deleted), commit);
+    }));
+  }
+
+  protected final String[] quotedKeys() {
+    return target.keys().stream().map(SqlMerge::quote).toArray(String[]::new);
+  }
+
+  /** @throws IllegalArgumentException when a key of the target is not among the columns */
+  protected final void requireKeyColumns(String[] columns, String what, String why) {
+    List<String> missing = target.keys().stream().filter(k -> !Arrays.asList(columns).contains(k)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("the keys " + target.keys() + " of target " + target.name()
+          + " must be " + what + ", with the same names (" + why + "); missing: " + missing);
+    }
+  }
+}
