@@ -34,6 +34,14 @@ public abstract class AbstractTableWriter implements TableWriter {
   /** Deletes from the existing table; {@code keys} holds only the key columns, each key once. */
   protected abstract void writeDelete(Dataset<Row> keys, CommitContext context);
 
+  /**
+   * Upserts and deletes in one commit, into the existing table; {@code keys} holds only the key columns, each key
+   * once. Formats that can override it, and {@link #upsertsAndDeletesAtOnce()}.
+   */
+  protected void writeUpsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
+  }
+
   @Override
   public final Commit append(Dataset<Row> rows, CommitContext context) {
     writeAppend(rows, context);
@@ -76,6 +84,22 @@ public abstract class AbstractTableWriter implements TableWriter {
     }
     writeDelete(keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new)).distinct(), context);
     return Optional.of(committed(context));
+  }
+
+  /** @throws IllegalStateException when the layout has no keys */
+  @Override
+  public final Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    List<String> columns = layout.requireKeys();
+    if (!upsertsAndDeletesAtOnce()) {
+      throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
+    }
+    if (reader.exists()) {
+      writeUpsertAndDelete(rows, keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new))
+          .distinct(), context);
+    } else {
+      writeAppend(rows, context);
+    }
+    return committed(context);
   }
 
   /**

@@ -1,11 +1,17 @@
 package dev.lakepipe.format;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * Upsert and delete as SQL {@code MERGE INTO}, for the formats whose MERGE has the same text (Delta,
@@ -17,6 +23,9 @@ public final class SqlMerge {
   public interface CommitProperties {
     void around(Map<String, String> properties, Runnable statement);
   }
+
+  /** Marks the rows of a combined upsert-and-delete source that delete their key. */
+  private static final String DELETE_FLAG = "__lakepipe_delete";
 
   private final SparkSession spark;
   private final String target;
@@ -57,6 +66,33 @@ public final class SqlMerge {
    */
   public void delete(Dataset<Row> keys, CommitContext context) {
     merge(keys, context, "WHEN MATCHED THEN DELETE");
+  }
+
+  /**
+   * Upserts as {@link #upsert} does and deletes the stored rows of {@code keys} (which holds each key once, and no
+   * key of the rows), in one statement.
+   *
+   * @throws IllegalStateException when the layout has no keys
+   */
+  public void upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    List<String> keyColumns = layout.requireKeys();
+    List<String> columns = List.of(rows.columns());
+    Column[] deletes = new Column[columns.size() + 1];
+    for (int i = 0; i < columns.size(); i++) {
+      String column = columns.get(i);
+      DataType type = rows.schema().apply(column).dataType();
+      deletes[i] = (keyColumns.contains(column) ? col(quote(column)) : lit(null)).cast(type).as(column);
+    }
+    deletes[columns.size()] = lit(true).as(DELETE_FLAG);
+    Dataset<Row> source = rows.withColumn(DELETE_FLAG, lit(false)).unionByName(keys.select(deletes));
+    String flag = "s." + quote(DELETE_FLAG);
+    String unlessNewer = layout.orderBy().map(SqlMerge::quote).map(o -> " AND s." + o + " >= t." + o).orElse("");
+    String quoted = columns.stream().map(SqlMerge::quote).collect(Collectors.joining(", "));
+    merge(source, context, "WHEN MATCHED AND " + flag + " THEN DELETE"
+        + " WHEN MATCHED AND NOT " + flag + unlessNewer + " THEN UPDATE SET "
+        + columns.stream().map(SqlMerge::quote).map(c -> "t." + c + " = s." + c).collect(Collectors.joining(", "))
+        + " WHEN NOT MATCHED AND NOT " + flag + " THEN INSERT (" + quoted + ") VALUES ("
+        + columns.stream().map(c -> "s." + quote(c)).collect(Collectors.joining(", ")) + ")");
   }
 
   private void merge(Dataset<Row> source, CommitContext context, String clauses) {

@@ -44,4 +44,20 @@ public interface TableWriter {
    * @throws IllegalStateException when the layout has no keys
    */
   Optional<Commit> delete(Dataset<Row> keys, CommitContext context);
+
+  /** Whether {@link #upsertAndDelete} is supported: the format can upsert and delete in one commit. */
+  default boolean upsertsAndDeletesAtOnce() {
+    return false;
+  }
+
+  /**
+   * Upserts the rows as {@link #upsert} does and deletes the stored rows whose keys appear in {@code keys}, in one
+   * commit. The rows hold no key of {@code keys}. Into a table that does not exist yet the rows are appended.
+   *
+   * @throws UnsupportedOperationException when the format cannot ({@link #upsertsAndDeletesAtOnce()})
+   * @throws IllegalStateException when the layout has no keys
+   */
+  default Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
+  }
 }

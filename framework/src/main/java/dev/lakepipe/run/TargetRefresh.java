@@ -12,6 +12,7 @@ import dev.lakepipe.spec.TargetSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,9 +24,9 @@ import org.apache.spark.sql.Row;
 /**
  * What every incremental strategy does for one target: find where the target left off (the checkpoints in its
  * latest commit), say so when nothing changed since, compute the target's steps over the views the strategy set,
- * and write the result as upserts and deletes whose last commit carries the new checkpoints. An earlier commit of
- * the same run carries the old ones, so a crash in between is redone by the next run through idempotent upserts
- * and deletes.
+ * and write the result as upserts and deletes in one commit that also carries the new checkpoints. A format that
+ * cannot do both in one commit (Hudi) gets two: the upsert carries the old checkpoints and the delete the new
+ * ones, so a crash in between is redone by the next run through idempotent upserts and deletes.
  */
 abstract class TargetRefresh {
   protected final Plan plan;
@@ -111,11 +112,15 @@ abstract class TargetRefresh {
     record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> {
       Dataset<Row> upserts = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
       Dataset<Row> deletes = views.cache(deleteKeys.selectExpr(quotedKeys()));
+      long computing = System.nanoTime();
       long upserted = upserts.count();
       long deleted = deletes.count();
+      long committing = System.nanoTime();
       TableWriter writer = tables.writer(target);
       Optional<Commit> commit;
-      if (deleted == 0 && upserted > 0) {
+      if (writer.upsertsAndDeletesAtOnce()) {
+        commit = Optional.of(writer.upsertAndDelete(upserts, deletes, context.withCheckpoints(after)));
+      } else if (deleted == 0 && upserted > 0) {
         commit = Optional.of(writer.upsert(upserts, context.withCheckpoints(after)));
       } else {
         if (upserted > 0) {
@@ -123,8 +128,9 @@ abstract class TargetRefresh {
         }
         commit = writer.delete(deletes, context.withCheckpoints(after));
       }
-      return new Nodes.Outcome(tables.describe(target) + ": " + upserted + " upserted, " + deleted + " deleted",
-          OptionalLong.of(upserted + deleted), commit);
+      return new Nodes.Outcome(String.format(Locale.ROOT, "%s: %d upserted, %d deleted (computed in %.1f s,"
+          + " committed in %.1f s)", tables.describe(target), upserted, deleted, (committing - computing) / 1e9,
+          (System.nanoTime() - committing) / 1e9), OptionalLong.of(upserted + deleted), commit);
     }));
   }
 

@@ -132,6 +132,28 @@ class LakeFormatTest {
   @Order(3)
   @ParameterizedTest
   @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void upsertAndDeleteInOneCommitWhereTheFormatCan(String format) {
+    Table table = new Table(format, KEYED);
+    table.write(c -> table.writer.upsert(rows("1|eu|created|1", "2|us|created|1", "3|eu|created|1"), c));
+    if (!table.writer.upsertsAndDeletesAtOnce()) {
+      assertThrows(UnsupportedOperationException.class, () -> table.writer.upsertAndDelete(rows("4|eu|paid|2"),
+          keys(1), new CommitContext("orders-test", "run-x", Instant.EPOCH)));
+      assertEquals(List.of("1|eu|created|1", "2|us|created|1", "3|eu|created|1"), table.rows());
+      return;
+    }
+    Commit before = table.reader.latestCommit().orElseThrow();
+    // An update, an older version that loses, a new key and a deleted key.
+    Commit commit = table.write(c -> table.writer.upsertAndDelete(
+        rows("1|eu|paid|2", "2|us|stale|0", "4|us|created|2"), keys(3), c));
+    assertEquals(List.of("1|eu|paid|2", "2|us|created|1", "4|us|created|2"), table.rows());
+    assertEquals(List.of("1|eu|created|1", "2|us|created|1", "3|eu|created|1"),
+        render(table.reader.asOf(AsOf.version(before.id()))), "one commit: the one before holds the old rows");
+    assertEquals(List.of(before.id(), commit.id()), List.of(before.id(), table.reader.latestCommit().get().id()));
+  }
+
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
   void deleteFromAMissingTableCommitsNothing(String format) {
     Table table = new Table(format, KEYED);
 

@@ -1,24 +1,19 @@
 package dev.lakepipe.pipelines;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.Lakepipe;
 import dev.lakepipe.format.Commit;
-import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableAddresses;
-import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableFormats;
-import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
-import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.testing.TestSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,55 +35,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and a join of two changing sources. A rerun of an hour commits nothing.
  */
 class IncrementalInvariantTest {
-  private static final String SPEC = "src/test/resources/specs/marketplace-increments.conf";
+  private static final String SPEC =
+      Path.of(System.getProperty("lakepipe.conf.dir"), "jobs", "marketplace_hourly.conf").toString();
   private static final List<String> TARGETS = List.of("paid_orders", "gmv_by_shop_day", "order_detail");
   private static final EcommerceGenerator.Config CONFIG =
       new EcommerceGenerator.Config(7, LocalDate.parse("2026-11-01"), 4, 120, 8);
-  private static final TableLayout ORDERS =
-      new TableLayout(List.of("order_id"), Optional.of("updated_at"), List.of("order_date"));
-  private static final TableLayout SHOPS = new TableLayout(List.of("shop_id"), Optional.empty(), List.of());
 
-  /** The sources of one format, written as an upstream ingestion would. */
+  /** The sources of one format and the runs over them. */
   private static final class Sources {
     final String format;
-    final TableWriter orders;
-    final TableWriter shops;
-    private int writes;
+    final MarketplaceTables tables;
 
     Sources(String format) {
       this.format = format;
-      this.orders = writer("orders", ORDERS);
-      this.shops = writer("shops", SHOPS);
-    }
-
-    private TableWriter writer(String table, TableLayout layout) {
-      TableFormat tableFormat = TableFormats.get(format);
-      return tableFormat.writer(TestSpark.session(), address(format, "src_" + format + "." + table), layout);
-    }
-
-    CommitContext nextWrite() {
-      writes++;
-      return new CommitContext("ingestion", "write-" + writes, Instant.EPOCH.plusSeconds(writes));
-    }
-
-    /** Applies the order events of a window: the last event of each order wins; a delete removes the order. */
-    void applyOrderEvents(Dataset<Row> events) {
-      Dataset<Row> last = events
-          .withColumn("recency", row_number().over(Window.partitionBy("order_id").orderBy(col("updated_at").desc())))
-          .where("recency = 1").drop("recency").cache();
-      Dataset<Row> upserts = last.where("op = 'U'").drop("op");
-      Dataset<Row> deletes = last.where("op = 'D'").drop("op");
-      if (!upserts.isEmpty()) {
-        orders.upsert(upserts, nextWrite());
-      }
-      if (!deletes.isEmpty()) {
-        orders.delete(deletes, nextWrite());
-      }
-      last.unpersist();
-    }
-
-    void upsertShops(String sql) {
-      shops.upsert(TestSpark.session().sql(sql), nextWrite());
+      this.tables = new MarketplaceTables(TestSpark.session(), TestSpark.settings(), format, "src_" + format);
     }
 
     /** Runs the spec into the target tables of a prefix; returns what it printed. */
@@ -133,22 +92,22 @@ class IncrementalInvariantTest {
     EcommerceGenerator generator = new EcommerceGenerator(TestSpark.session(), CONFIG);
     Sources sources = new Sources(format);
     Instant daily = CONFIG.start().plus(Duration.ofDays(3));
-    sources.applyOrderEvents(generator.orderEvents(CONFIG.start(), daily));
-    sources.shops.upsert(generator.shops(), sources.nextWrite());
+    sources.tables.applyOrderEvents(generator.orderEvents(CONFIG.start(), daily));
+    sources.tables.upsertShops(generator.shops());
     String live = "live_" + format;
     sources.run("full", daily, live);
 
     for (int hour = 1; hour <= 12; hour++) {
       Instant logicalTime = daily.plus(Duration.ofHours(hour));
-      sources.applyOrderEvents(generator.orderEvents(logicalTime.minus(Duration.ofHours(1)), logicalTime));
+      sources.tables.applyOrderEvents(generator.orderEvents(logicalTime.minus(Duration.ofHours(1)), logicalTime));
       switch (hour) {
-        case 2 -> sources.upsertShops("SELECT 1L AS shop_id, 'renamed-1' AS shop_name, 'books' AS category,"
-            + " 'eu' AS region");
-        case 5 -> sources.upsertShops("SELECT shop_id, shop_name, 'garden' AS category, region FROM"
-            + " VALUES (2L, 'shop-00002', 'us'), (3L, 'shop-00003', 'eu') AS t(shop_id, shop_name, region)");
-        case 8 -> sources.upsertShops("SELECT 9L AS shop_id, 'shop-00009' AS shop_name, 'toys' AS category,"
-            + " 'asia' AS region");
-        case 10 -> sources.shops.delete(TestSpark.session().sql("SELECT 4L AS shop_id"), sources.nextWrite());
+        case 2 -> sources.tables.upsertShops(sql("SELECT 1L AS shop_id, 'renamed-1' AS shop_name, 'books' AS category,"
+            + " 'eu' AS region"));
+        case 5 -> sources.tables.upsertShops(sql("SELECT shop_id, shop_name, 'garden' AS category, region FROM"
+            + " VALUES (2L, 'shop-00002', 'us'), (3L, 'shop-00003', 'eu') AS t(shop_id, shop_name, region)"));
+        case 8 -> sources.tables.upsertShops(sql("SELECT 9L AS shop_id, 'shop-00009' AS shop_name, 'toys' AS category,"
+            + " 'asia' AS region"));
+        case 10 -> sources.tables.deleteShops(sql("SELECT 4L AS shop_id"));
         default -> { }
       }
       String output = sources.run("incremental", logicalTime, live);
@@ -168,6 +127,10 @@ class IncrementalInvariantTest {
       assertTrue(expected.size() > 20, target + " has rows to compare: " + expected.size());
       assertEquals(expected, sources.rows(live, target), target + " after 12 increments");
     }
+  }
+
+  private static Dataset<Row> sql(String query) {
+    return TestSpark.session().sql(query);
   }
 
   private static Map<String, Commit> latestCommits(Sources sources, String targets) {

@@ -59,6 +59,16 @@ final class DeltaWriter extends AbstractTableWriter {
     merge.delete(keys, context);
   }
 
+  @Override
+  public boolean upsertsAndDeletesAtOnce() {
+    return true;
+  }
+
+  @Override
+  protected void writeUpsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    merge.upsertAndDelete(rows, keys, context);
+  }
+
   private DataFrameWriter<Row> writer(Dataset<Row> rows, CommitContext context) {
     return rows.write().format("delta")
         .option("userMetadata", UserMetadata.encode(context.properties()))

@@ -79,6 +79,16 @@ final class IcebergWriter extends AbstractTableWriter {
     merge.delete(keys, context);
   }
 
+  @Override
+  public boolean upsertsAndDeletesAtOnce() {
+    return true;
+  }
+
+  @Override
+  protected void writeUpsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    merge.upsertAndDelete(rows, keys, context);
+  }
+
   /** @throws TableNotFoundException when the table is dropped while being written */
   private void writeOrCreate(Dataset<Row> rows, CommitContext context, ExistingTableWrite write) {
     DataFrameWriterV2<Row> writer = rows.writeTo(address.requireIdentifier()).options(snapshotProperties(context));
