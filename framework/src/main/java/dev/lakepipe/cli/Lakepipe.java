@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code lakepipe} command line. */
 @Command(name = "lakepipe", mixinStandardHelpOptions = true, versionProvider = Lakepipe.Version.class,
-    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class},
+    subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, HistoryCommand.class,
+        StatusCommand.class},
     description = "Declarative lakehouse pipelines on Apache Spark over Hudi, Delta Lake and Iceberg.")
 public final class Lakepipe implements Runnable {
   @CommandLine.Spec
