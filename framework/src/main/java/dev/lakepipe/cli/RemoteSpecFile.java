@@ -50,9 +50,8 @@ final class RemoteSpecFile {
       throw new UncheckedIOException("cannot create a temporary folder for " + location, e);
     }
     try {
-      org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
-      Path local = folder.resolve(remote.getName());
-      copy(remote, local, location);
+      Path local = folder.resolve(location.replaceFirst("/+$", "").replaceFirst(".*/", ""));
+      copy(location, local);
       try {
         JobSpec spec = loader.load(local);
         return new JobSpec(spec.name(), spec.description(), location, spec.settings(), spec.sources(), spec.steps(),
@@ -67,11 +66,9 @@ final class RemoteSpecFile {
     }
   }
 
-  private static void copy(org.apache.hadoop.fs.Path remote, Path local, String location)
-      throws InvalidSpecException {
-    Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
-    try (InputStream in = remote.getFileSystem(conf).open(remote)) {
-      Files.copy(in, local);
+  private static void copy(String location, Path local) throws InvalidSpecException {
+    try {
+      HadoopFileSystem.copy(location, local);
     } catch (FileNotFoundException e) {
       throw new InvalidSpecException(List.of(new SpecProblem(location, 0, "(file)", "no such file")));
     } catch (IOException e) {
@@ -86,6 +83,20 @@ final class RemoteSpecFile {
       }
     } catch (IOException e) {
       // A temporary copy left behind holds the spec only, which the job's file system holds anyway.
+    }
+  }
+
+  /**
+   * The Hadoop side, in a class of its own: the JVM loads it, and Hadoop's classes, only when a spec is remote
+   * (verifying the outer class would otherwise load Hadoop's stream types).
+   */
+  private static final class HadoopFileSystem {
+    static void copy(String location, Path local) throws IOException {
+      org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
+      Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+      try (InputStream in = remote.getFileSystem(conf).open(remote)) {
+        Files.copy(in, local);
+      }
     }
   }
 }
