@@ -1,4 +1,4 @@
-"""Hourly lakepipe pipeline on Airflow 2.6 or later: wait for the upstream pipeline's hour, then run this one.
+"""An hourly lakepipe pipeline on Airflow 2.9: wait for the upstream pipeline's hour, then run this one.
 
 What each piece relies on (see the README, "Scheduling with Airflow and cron"):
 
