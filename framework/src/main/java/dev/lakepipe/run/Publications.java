@@ -45,11 +45,6 @@ public final class Publications {
    */
   public record Status(String target, boolean published, Optional<Commit> commit, String detail) {}
 
-  /** The status of every target of the spec for a logical time, in target name order. */
-  public List<Status> of(Instant logicalTime) {
-    return of(logicalTime, List.copyOf(spec.targets().values()));
-  }
-
   /** The status of the given targets of the spec for a logical time, in their order. */
   public List<Status> of(Instant logicalTime, List<TargetSpec> targets) {
     List<RunRecord> runs = new RunHistory(spark, spec.settings()).of(spec.name(), logicalTime);
