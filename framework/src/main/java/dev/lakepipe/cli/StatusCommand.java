@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin
   VerboseOption verbose;
 
-  @Parameters(paramLabel = "SPEC", description = "Job spec file.")
+  @Parameters(paramLabel = "SPEC", description = "Job spec file: a local path, or a URI on the job's file system.")
   String spec;
 
   @Option(names = "--logical-time", paramLabel = "ISO-8601", required = true,
