@@ -12,6 +12,8 @@ public final class ExitCodes {
   public static final int QUALITY = 3;
   /** Another run holds the pipeline's lock, or a concurrent commit conflicted. */
   public static final int CONFLICT = 4;
+  /** {@code status}: the logical time is not (yet) published; a sensor asks again later. */
+  public static final int NOT_PUBLISHED = 5;
 
   private ExitCodes() {}
 }

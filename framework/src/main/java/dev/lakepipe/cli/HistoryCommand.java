@@ -6,7 +6,6 @@ import dev.lakepipe.run.SparkSessions;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,8 +27,8 @@ final class HistoryCommand implements Callable<Integer> {
   @Mixin
   VerboseOption verbose;
 
-  @Parameters(paramLabel = "SPEC", description = "Job spec file.")
-  Path spec;
+  @Parameters(paramLabel = "SPEC", description = "Job spec file: a local path, or a URI on the job's file system.")
+  String spec;
 
   @Option(names = "--last", paramLabel = "N", defaultValue = "20", description = "How many runs (default: 20).")
   int last;

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /** Logical times and steps as users type them on the command line. */
 final class LogicalTimes {
@@ -23,6 +25,12 @@ final class LogicalTimes {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /** @throws ParameterException (exit 2) when {@code --logical-time} is not such a time */
+  static Instant parse(CommandLine command, String text) {
+    return parse(text).orElseThrow(() -> new ParameterException(command, "--logical-time '" + text
+        + "' is not an ISO-8601 time such as 2026-11-22T03:00Z"));
   }
 
   /** A positive step such as {@code 1h}, {@code 30m}, {@code 1d}, or an ISO-8601 duration ({@code PT1H}). */

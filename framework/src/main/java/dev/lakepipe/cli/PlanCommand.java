@@ -4,7 +4,6 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.PlanPrinter;
 import dev.lakepipe.spec.InvalidSpecException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +18,8 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin
   SpecOptions specOptions;
 
-  @Parameters(paramLabel = "SPEC", description = "Job spec file.")
-  Path spec;
+  @Parameters(paramLabel = "SPEC", description = "Job spec file: a local path, or a URI on the job's file system.")
+  String spec;
 
   @Spec
   CommandSpec command;

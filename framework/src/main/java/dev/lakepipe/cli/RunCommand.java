@@ -1,9 +1,10 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.run.RunMode;
+import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
-import java.nio.file.Path;
+import dev.lakepipe.spec.Secrets;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +26,8 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   VerboseOption verbose;
 
-  @Parameters(paramLabel = "SPEC", description = "Job spec file.")
-  Path spec;
+  @Parameters(paramLabel = "SPEC", description = "Job spec file: a local path, or a URI on the job's file system.")
+  String spec;
 
   @Option(names = "--logical-time", paramLabel = "ISO-8601",
       description = "The time this run computes, e.g. 2026-11-22T03:00Z (default: the current hour, UTC).")
@@ -38,6 +39,12 @@ final class RunCommand implements Callable<Integer> {
               + " checkpoint (row-wise targets; `plan` shows which)."})
   String mode;
 
+  @Option(names = "--log-json", paramLabel = "FILE", defaultValue = "${env:LAKEPIPE_LOG_JSON}",
+      description = {"Append lakepipe's structured log to FILE (- for stderr): one JSON object per line and event"
+          + " (run_started, node, run_finished) with pipeline, run_id, logical_time, rows, seconds, outcome.",
+          "Default: $LAKEPIPE_LOG_JSON; none when unset."})
+  String logJson;
+
   @Spec
   CommandSpec command;
 
@@ -45,15 +52,19 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InvalidSpecException {
     RunMode runMode = RunMode.fromSpecName(mode).orElseThrow(() -> new ParameterException(command.commandLine(),
         "--mode " + mode + " is not a mode (full, incremental)"));
-    Instant time = logicalTime == null ? dev.lakepipe.run.RunOptions.currentHour() : parseTime(logicalTime);
+    Instant time = logicalTime == null ? RunOptions.currentHour()
+        : LogicalTimes.parse(command.commandLine(), logicalTime);
     JobSpec job = specOptions.load(spec);
     verbose.apply();
-    Runs.run(job, time, runMode, command.commandLine().getOut());
+    RunOptions options = RunOptions.of(time, runMode);
+    if (logJson == null || logJson.isEmpty()) {
+      Runs.run(job, options, command.commandLine().getOut(), RunEvents.NONE);
+    } else {
+      try (JsonRunEvents events = JsonRunEvents.open(logJson, command.commandLine().getErr(), Secrets.values(job),
+          job.name(), options)) {
+        Runs.run(job, options, command.commandLine().getOut(), events);
+      }
+    }
     return ExitCodes.OK;
-  }
-
-  private Instant parseTime(String text) {
-    return LogicalTimes.parse(text).orElseThrow(() -> new ParameterException(command.commandLine(),
-        "--logical-time '" + text + "' is not an ISO-8601 time such as 2026-11-22T03:00Z"));
   }
 }

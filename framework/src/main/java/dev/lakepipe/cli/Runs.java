@@ -37,13 +37,36 @@ public final class Runs {
    * @throws dev.lakepipe.run.RunFailedException naming the node that failed
    */
   public static RunResult run(JobSpec spec, Instant logicalTime, RunMode mode, PrintWriter out) {
-    RunOptions options = RunOptions.of(logicalTime, mode);
+    return run(spec, RunOptions.of(logicalTime, mode), out, RunEvents.NONE);
+  }
+
+  /**
+   * Runs a spec in this JVM's session (created if needed), prints its progress and summary, and reports it to
+   * {@code events}, failures included.
+   *
+   * @throws dev.lakepipe.run.IncrementalNotSupportedException for an incremental run of a spec with a target
+   *     that is not row-wise
+   * @throws dev.lakepipe.run.LockHeldException when another run holds one of the run's locks
+   * @throws dev.lakepipe.run.RunFailedException naming the node that failed
+   */
+  public static RunResult run(JobSpec spec, RunOptions options, PrintWriter out, RunEvents events) {
     RunPrinter printer = new RunPrinter(out);
-    printer.start(spec.name(), options.runId(), logicalTime.toString());
-    SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
-    RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, printer::node);
-    printer.summary(result);
-    return result;
+    printer.start(spec.name(), options.runId(), options.logicalTime().toString());
+    events.started();
+    long start = System.nanoTime();
+    try {
+      SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
+      RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, node -> {
+        printer.node(node);
+        events.node(node);
+      });
+      printer.summary(result);
+      events.finished(result);
+      return result;
+    } catch (RuntimeException e) {
+      events.failed(e, (System.nanoTime() - start) / 1e9);
+      throw e;
+    }
   }
 
   /**

@@ -35,10 +35,26 @@ public final class SpecOptions {
    * @throws InvalidSpecException listing every problem
    */
   public JobSpec load(Path spec) throws InvalidSpecException {
-    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv);
-    JobSpec loaded =
-        loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
+    JobSpec loaded = loadLocal(spec);
     Lakepipe.maskSecrets(command, loaded);
     return loaded;
+  }
+
+  /**
+   * Loads the spec at a local path or, when the location has a scheme ({@code hdfs://}, {@code s3a://}, {@code
+   * file://}), on the job's file system; from then on, its secrets are masked in all the command prints.
+   *
+   * @throws InvalidSpecException listing every problem
+   */
+  public JobSpec load(String location) throws InvalidSpecException {
+    JobSpec loaded = RemoteSpecFile.isRemote(location) ? RemoteSpecFile.load(location, this::loadLocal)
+        : loadLocal(Path.of(location));
+    Lakepipe.maskSecrets(command, loaded);
+    return loaded;
+  }
+
+  private JobSpec loadLocal(Path spec) throws InvalidSpecException {
+    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv);
+    return loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
   }
 }

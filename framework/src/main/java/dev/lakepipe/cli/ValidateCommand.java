@@ -3,7 +3,6 @@ package dev.lakepipe.cli;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.SpecProblem;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,8 +19,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Mixin
   SpecOptions specOptions;
 
-  @Parameters(arity = "1..*", paramLabel = "SPEC", description = "Job spec files (.conf, .yaml, .yml).")
-  List<Path> specs;
+  @Parameters(arity = "1..*", paramLabel = "SPEC",
+      description = "Job spec files (.conf, .yaml, .yml): local paths, or URIs on the job's file system.")
+  List<String> specs;
 
   @Spec
   CommandSpec command;
@@ -31,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     int invalid = 0;
-    for (Path spec : specs) {
+    for (String spec : specs) {
       try {
         specOptions.load(spec);
         out.println("ok      " + spec);

@@ -34,6 +34,9 @@ public abstract class AbstractTableReader implements TableReader {
   /** The latest completed commit of the existing table. */
   protected abstract Optional<Commit> readLatestCommit();
 
+  /** The completed commits of the existing table still in its history, oldest first. */
+  protected abstract List<Commit> readCommits();
+
   /**
    * Checks that the existing table records its changes, before anything else about them is asked.
    *
@@ -96,6 +99,11 @@ public abstract class AbstractTableReader implements TableReader {
   @Override
   public final Optional<Commit> latestCommit() {
     return exists() ? readLatestCommit() : Optional.empty();
+  }
+
+  @Override
+  public final List<Commit> commits() {
+    return exists() ? readCommits() : List.of();
   }
 
   /**

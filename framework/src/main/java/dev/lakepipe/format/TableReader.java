@@ -30,6 +30,16 @@ public interface TableReader {
   Optional<Commit> latestCommit();
 
   /**
+   * The table's completed commits that are still in its history, oldest first, each with its lakepipe
+   * properties: what an orchestrator asks to learn whether a logical time was published. The history goes as far
+   * back as the format keeps it (Hudi's active timeline, Delta's log retention, Iceberg's unexpired ancestors of
+   * the current snapshot); empty when the table does not exist or keeps no commits.
+   *
+   * @throws java.io.UncheckedIOException when the commits' metadata cannot be read
+   */
+  List<Commit> commits();
+
+  /**
    * The rows changed by the commits strictly after {@code sinceCommitId}, up to the latest commit, in the shape
    * {@link ChangeSet} describes. Nothing is read until the rows are; the history is checked at once.
    *

@@ -23,17 +23,23 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Locks that keep two runs of one pipeline, or two pipelines writing one table, from interleaving their
  * commits. A lock is a file under {@code <warehouse>/_lakepipe/locks}, created atomically, that says who holds
- * it; the holder touches it while it runs. A lock not touched for longer than its time to live belongs to a
- * crashed run and is taken over: renamed away atomically (one taker wins), then created anew.
+ * it; the holder touches it while it runs. A lock not touched for longer than its time to live, or held by a process
+ * of this host that is gone, belongs to a crashed run and is taken over: renamed away atomically (one taker wins),
+ * then created anew.
  *
  * <p>Needs a warehouse on a local or shared POSIX file system (atomic create and rename); on object stores,
  * where neither is atomic, let the orchestrator run one instance of a pipeline at a time.
  */
 public final class PipelineLocks {
+  /** What {@link #take} writes into a lock: {@code <holder> on <host> (pid <pid>) since <time>}. */
+  private static final Pattern HOLDER = Pattern.compile(".* on (.+) \\(pid (\\d+)\\) since .*");
+
   private final Path folder;
   private final Duration timeToLive;
   private final Clock clock;
@@ -106,7 +112,7 @@ public final class PipelineLocks {
       } catch (NoSuchFileException released) {
         return take(lock, name, holder);
       }
-      if (Duration.between(touched, clock.instant()).compareTo(timeToLive) <= 0) {
+      if (Duration.between(touched, clock.instant()).compareTo(timeToLive) <= 0 && !deadOnThisHost(current)) {
         throw new LockHeldException(name, current.isEmpty() ? "a run that is starting" : current);
       }
       // A crashed holder: whoever renames the stale lock away takes it over; the others find the new one held.
@@ -118,6 +124,16 @@ public final class PipelineLocks {
       }
       return take(lock, name, holder);
     }
+  }
+
+  /**
+   * Whether the holder ran on this host in a process that no longer exists (killed, crashed): its lock need not
+   * wait for its time to live, so an orchestrator's retry right after a kill goes ahead.
+   */
+  private static boolean deadOnThisHost(String holder) {
+    Matcher matcher = HOLDER.matcher(holder);
+    return matcher.matches() && matcher.group(1).equals(host())
+        && ProcessHandle.of(Long.parseLong(matcher.group(2))).map(p -> !p.isAlive()).orElse(true);
   }
 
   private static void release(List<Path> locks) {

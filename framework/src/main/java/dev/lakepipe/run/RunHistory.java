@@ -1,6 +1,7 @@
 package dev.lakepipe.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -74,13 +76,23 @@ public final class RunHistory {
 
   /** The newest {@code limit} runs of a pipeline, newest first; empty when nothing ran yet. */
   public List<RunRecord> latest(String pipeline, int limit) {
+    return newestFirst(col("pipeline").equalTo(pipeline), limit);
+  }
+
+  /** Every run of a pipeline for one logical time, newest first; empty when none ran. */
+  public List<RunRecord> of(String pipeline, Instant logicalTime) {
+    return newestFirst(col("pipeline").equalTo(pipeline)
+        .and(col("logical_time").equalTo(lit(Timestamp.from(logicalTime)))), Integer.MAX_VALUE);
+  }
+
+  private List<RunRecord> newestFirst(Column condition, int limit) {
     TableReader reader = format.reader(spark, address);
     if (!reader.exists()) {
       return List.of();
     }
     List<RunRecord> records = new ArrayList<>();
-    for (Row row : reader.snapshot().where(col("pipeline").equalTo(pipeline))
-        .orderBy(col("started_at").desc()).limit(limit).collectAsList()) {
+    for (Row row : reader.snapshot().where(condition).orderBy(col("started_at").desc()).limit(limit)
+        .collectAsList()) {
       records.add(new RunRecord(row.getString(0), row.getString(1), row.getTimestamp(2).toInstant(),
           row.getString(3), row.getString(4), row.getTimestamp(5).toInstant(), row.getDouble(6), row.getLong(7),
           row.getLong(8), row.getJavaMap(9), row.getJavaMap(10), Optional.ofNullable(row.getString(11))));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,11 +53,38 @@ class CliTest {
     assertEquals(ExitCodes.INVALID, lakepipe("frobnicate").code());
     assertEquals(ExitCodes.INVALID, lakepipe("validate").code());
     assertEquals(ExitCodes.INVALID, lakepipe("run", GOOD, "--set", "nonsense").code());
+    assertEquals(ExitCodes.INVALID, lakepipe("status", GOOD).code());
+    assertEquals(ExitCodes.INVALID, lakepipe("status", GOOD, "--logical-time", "yesterday").code());
+    Result unknownTarget = lakepipe("status", GOOD, "--logical-time", "2026-11-22T03Z", "--target", "nope");
+    assertEquals(ExitCodes.INVALID, unknownTarget.code());
+    assertTrue(unknownTarget.err().contains("--target nope is not a target of orders_daily"), unknownTarget.err());
+  }
+
+  @Test
+  void aSpecGivenAsAUriIsReadThroughTheJobsFileSystem() {
+    String good = uri("src/test/resources/specs/good/orders.yaml");
+    Result valid = lakepipe("validate", good);
+    assertEquals(ExitCodes.OK, valid.code(), valid.err());
+    assertEquals("ok      " + good, valid.out().strip());
+
+    String broken = uri("src/test/resources/specs/broken/01-unknown-key.conf");
+    Result invalid = lakepipe("validate", broken);
+    assertEquals(ExitCodes.INVALID, invalid.code());
+    assertTrue(invalid.err().lines().anyMatch(
+        line -> line.equals(broken + ":9: targets.orders.mdoe: unknown key; did you mean 'mode'?")), invalid.err());
+
+    Result missing = lakepipe("plan", "file:///no/such/spec.conf");
+    assertEquals(ExitCodes.INVALID, missing.code());
+    assertTrue(missing.err().startsWith("file:///no/such/spec.conf:0: (file): no such file"), missing.err());
+  }
+
+  private static String uri(String path) {
+    return Path.of(path).toAbsolutePath().toUri().toString();
   }
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("validate", "plan", "run")) {
+    for (String command : List.of("validate", "plan", "run", "status", "history")) {
       Result help = lakepipe(command, "--help");
       assertEquals(ExitCodes.OK, help.code());
       assertTrue(help.out().startsWith("Usage: lakepipe " + command), help.out());

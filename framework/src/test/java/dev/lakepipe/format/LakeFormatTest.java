@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.lakepipe.spec.AsOf;
 import dev.lakepipe.testing.TestSpark;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,8 @@ class LakeFormatTest {
   private static final class Table {
     final TableReader reader;
     final TableWriter writer;
+    /** The commits of the writes so far, oldest first. */
+    final List<Commit> commits = new ArrayList<>();
     private int runs;
 
     Table(String format, TableLayout layout) {
@@ -55,6 +58,7 @@ class LakeFormatTest {
           new CommitContext("orders-test", "run-" + runs, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(runs * 3600L));
       Commit commit = write.apply(context);
       assertEquals(context.properties(), commit.properties(), "properties of the commit of run " + runs);
+      commits.add(commit);
       return commit;
     }
 
@@ -111,6 +115,8 @@ class LakeFormatTest {
     Commit last = table.write(c -> table.writer.delete(keys(9), c).orElseThrow());
     assertEquals(afterDelete, table.rows());
     assertEquals(Optional.of(last), table.reader.latestCommit());
+    // The table lists every commit it made, in order, with its logical time: what `lakepipe status` asks.
+    assertEquals(table.commits, table.reader.commits());
     FINAL_TABLES.put(format, table.rows());
 
     assertEquals(initial, render(table.reader.asOf(AsOf.version(created.id()))));
@@ -162,6 +168,7 @@ class LakeFormatTest {
 
     assertFalse(table.reader.exists());
     assertEquals(Optional.empty(), table.reader.latestCommit());
+    assertEquals(List.of(), table.reader.commits());
     assertThrows(TableNotFoundException.class, table.reader::snapshot);
   }
 

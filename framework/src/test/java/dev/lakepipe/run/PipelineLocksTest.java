@@ -60,6 +60,21 @@ class PipelineLocksTest {
   }
 
   @Test
+  void aLockOfAProcessOfThisHostThatIsGoneIsTakenOverAtOnce() throws Exception {
+    try (PipelineLocks.Lease lease = locks(Duration.ofMinutes(2)).acquire(List.of("pipeline-orders"), "run-1")) {
+      String alive = Files.readString(lockFile("pipeline-orders"));
+      Process gone = new ProcessBuilder("true").start();
+      gone.waitFor();
+      // A killed run's lock, freshly touched: the same holder line, with the pid of a process that has ended.
+      Files.writeString(lockFile("pipeline-orders"),
+          alive.replaceFirst("\\(pid \\d+\\)", "(pid " + gone.pid() + ")"));
+      try (PipelineLocks.Lease taken = locks(Duration.ofMinutes(2)).acquire(List.of("pipeline-orders"), "run-2")) {
+        assertTrue(Files.readString(lockFile("pipeline-orders")).startsWith("run-2 on "));
+      }
+    }
+  }
+
+  @Test
   void theHolderKeepsItsLockAlive() throws Exception {
     try (PipelineLocks.Lease lease = locks(Duration.ofMillis(300)).acquire(List.of("pipeline-orders"), "run-1")) {
       FileTime old = FileTime.from(Instant.now().minusSeconds(600));

@@ -10,6 +10,7 @@ import dev.lakepipe.format.TableAddress;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -51,11 +52,25 @@ final class DeltaReader extends AbstractTableReader {
 
   @Override
   protected Optional<Commit> readLatestCommit() {
-    Row last = DeltaTable.forPath(spark, address.requirePath()).history(1)
+    return Optional.of(commit(DeltaTable.forPath(spark, address.requirePath()).history(1)
         .select("version", "timestamp", "userMetadata")
-        .head();
-    return Optional.of(new Commit(
-        Long.toString(last.getLong(0)), last.<Timestamp>getAs(1).toInstant(), UserMetadata.decode(last.getString(2))));
+        .head()));
+  }
+
+  /** The versions whose commit files the log still holds (log retention, 30 days by default). */
+  @Override
+  protected List<Commit> readCommits() {
+    return DeltaTable.forPath(spark, address.requirePath()).history()
+        .select("version", "timestamp", "userMetadata")
+        .orderBy("version")
+        .collectAsList().stream()
+        .map(DeltaReader::commit)
+        .toList();
+  }
+
+  private static Commit commit(Row version) {
+    return new Commit(Long.toString(version.getLong(0)), version.<Timestamp>getAs(1).toInstant(),
+        UserMetadata.decode(version.getString(2)));
   }
 
   /** @throws UnsupportedOperationException when the table's latest version does not record the change data feed */

@@ -7,6 +7,7 @@ import dev.lakepipe.format.TableFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
@@ -61,6 +62,11 @@ final class FileReader extends AbstractTableReader {
   @Override
   protected Optional<Commit> readLatestCommit() {
     return Optional.empty();
+  }
+
+  @Override
+  protected List<Commit> readCommits() {
+    return List.of();
   }
 
   /** @throws UnsupportedOperationException always: plain files keep no history */

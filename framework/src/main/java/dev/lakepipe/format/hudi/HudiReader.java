@@ -86,11 +86,28 @@ final class HudiReader extends AbstractTableReader {
     HoodieTimeline commits = completedCommits(client);
     ZoneId zone = client.getTableConfig().getTimelineTimezone().getZoneId();
     // Concurrent writers may complete out of requested order; Hudi 1.x orders changes by completion time.
-    return commits.getReverseOrderedInstantsByCompletionTime().findFirst().map(instant -> {
-      Instant completed = LocalDateTime.parse(instant.getCompletionTime(), MILLIS_INSTANT_TIME_FORMATTER)
-          .atZone(zone).toInstant();
-      return new Commit(instant.requestedTime(), completed, lakepipeProperties(instant, commits));
-    });
+    return commits.getReverseOrderedInstantsByCompletionTime().findFirst()
+        .map(instant -> commit(instant, commits, zone));
+  }
+
+  /**
+   * The completed commits of the active timeline, in completion order (archived ones are not listed).
+   *
+   * @throws UncheckedIOException when the commit metadata cannot be read
+   */
+  @Override
+  protected List<Commit> readCommits() {
+    HoodieTableMetaClient client = metaClient().orElseThrow();
+    HoodieTimeline commits = completedCommits(client);
+    ZoneId zone = client.getTableConfig().getTimelineTimezone().getZoneId();
+    return commits.getInstantsOrderedByCompletionTime().map(instant -> commit(instant, commits, zone)).toList();
+  }
+
+  /** A commit whose id is its instant (requested) time and whose timestamp is its completion time. */
+  private static Commit commit(HoodieInstant instant, HoodieTimeline commits, ZoneId zone) {
+    Instant completed = LocalDateTime.parse(instant.getCompletionTime(), MILLIS_INSTANT_TIME_FORMATTER)
+        .atZone(zone).toInstant();
+    return new Commit(instant.requestedTime(), completed, lakepipeProperties(instant, commits));
   }
 
   /**

@@ -83,6 +83,20 @@ final class IcebergReader extends AbstractTableReader {
     return Optional.ofNullable(table.currentSnapshot()).map(IcebergReader::commit);
   }
 
+  /**
+   * The current snapshot and its ancestors that are not expired; snapshots rolled back are not the table's history.
+   *
+   * @throws TableNotFoundException when the table was dropped since {@link #exists()} was asked
+   */
+  @Override
+  protected List<Commit> readCommits() {
+    Table table = table();
+    table.refresh();
+    List<Commit> commits = new ArrayList<>();
+    SnapshotUtil.currentAncestors(table).forEach(snapshot -> commits.add(0, commit(snapshot)));
+    return commits;
+  }
+
   @Override
   protected void requireChangesRecorded() {
     // Every snapshot's added and removed data files are its changes.
