@@ -71,7 +71,7 @@ final class BackfillCommand implements Callable<Integer> {
     verbose.apply();
     PrintWriter out = command.commandLine().getOut();
     Set<Instant> done = new RunHistory(SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings())),
-        job.settings()).succeeded(job.name(), times.get(0), times.get(times.size() - 1).plusNanos(1));
+        job.settings()).succeeded(job.name(), times.get(0), times.get(times.size() - 1).plusSeconds(1));
     int ran = 0;
     for (Instant time : times) {
       if (done.contains(time)) {

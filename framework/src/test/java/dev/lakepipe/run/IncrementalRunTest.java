@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -96,14 +97,21 @@ class IncrementalRunTest {
 
     /** Runs the pipeline into a target table; returns stdout and stderr, after checking the exit code. */
     String run(String mode, Instant logicalTime, String target, int expectedCode) {
+      return lakepipe(List.of("run", SPEC, "--mode", mode, "--logical-time", logicalTime.toString()), target,
+          expectedCode);
+    }
+
+    /** Runs a command line over the pipeline into a target table; returns stdout and stderr. */
+    String lakepipe(List<String> command, String target, int expectedCode) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "run", SPEC, "--mode", mode,
-          "--logical-time", logicalTime.toString(), "--set", "warehouse=" + TestSpark.warehouse(),
+      List<String> args = new ArrayList<>(command);
+      args.addAll(List.of("--set", "warehouse=" + TestSpark.warehouse(),
           "--set", "name=" + name + "_" + target,
           "--set", "sources.orders.format=" + format, "--set", "sources.orders.table=" + sourceTable,
           "--set", "sources.regions.path=" + regions,
-          "--set", "targets.open_orders.format=" + format, "--set", "targets.open_orders.table=" + name + "." + target);
+          "--set", "targets.open_orders.format=" + format, "--set", "targets.open_orders.table=" + name + "." + target));
+      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
       assertEquals(expectedCode, code, out + "\n" + err);
       return out + "\n" + err;
     }
@@ -210,6 +218,33 @@ class IncrementalRunTest {
     p.delete(7);
     p.run("full", hour(8), "live", ExitCodes.OK);
     assertEquals(expected.subList(0, 4), p.rowsOf("live"));
+  }
+
+  @Test
+  void backfillRunsEachHourInOrderAndResumesAfterTheHoursDone() throws IOException {
+    Pipeline p = new Pipeline("delta", "backfill");
+    p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1");
+    p.run("full", hour(0), "live", ExitCodes.OK);
+    // Hour 1 is done before the backfill, as by an earlier backfill that stopped after it.
+    p.upsert("1|eu|paid|10.00|2|1");
+    p.run("incremental", hour(1), "live", ExitCodes.OK);
+    p.upsert("3|eu|created|30.00|3|2");
+    p.delete(2);
+
+    List<String> backfill = List.of("backfill", SPEC, "--from", hour(1).toString(), "--to", hour(4).toString(),
+        "--step", "1h");
+    String output = p.lakepipe(backfill, "live", ExitCodes.OK);
+    assertTrue(output.contains("skip " + hour(1) + ": done by an earlier run"), output);
+    assertTrue(output.contains("backfill of backfill_live: 3 logical times, 2 run, 1 already done"), output);
+    assertEquals(List.of("1|paid|10.00|2|1|Europe", "3|created|30.00|3|2|Europe"), p.rowsOf("live"));
+    assertEquals(Set.of(hour(0), hour(1), hour(2), hour(3)), new RunHistory(TestSpark.session(),
+        TestSpark.settings()).succeeded("backfill_live", hour(0), hour(10)));
+
+    String again = p.lakepipe(backfill, "live", ExitCodes.OK);
+    assertTrue(again.contains("3 logical times, 0 run, 3 already done"), again);
+    String badStep = p.lakepipe(List.of("backfill", SPEC, "--from", hour(1).toString(), "--to",
+        hour(4).toString(), "--step", "0h"), "live", ExitCodes.INVALID);
+    assertTrue(badStep.contains("--step '0h' is not a positive step"), badStep);
   }
 
   @Test
