@@ -41,7 +41,7 @@ public final class Runs {
     RunPrinter printer = new RunPrinter(out);
     printer.start(spec.name(), options.runId(), logicalTime.toString());
     SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
-    RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, printer::node);
+    RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, printer::node, printer::batch);
     printer.summary(result);
     return result;
   }

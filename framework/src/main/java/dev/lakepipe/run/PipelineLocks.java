@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +30,15 @@ import java.util.concurrent.TimeUnit;
  * Locks that keep two runs of one pipeline, or two pipelines writing one table, from interleaving their
  * commits. A lock is a file under {@code <warehouse>/_lakepipe/locks}, created atomically, that says who holds
  * it; the holder touches it while it runs. A lock not touched for longer than its time to live belongs to a
- * crashed run and is taken over: renamed away atomically (one taker wins), then created anew.
+ * crashed run and is taken over: renamed away atomically (one taker wins), then created anew; so is, at once, a lock
+ * whose holder was a process of this host that no longer runs (a killed run).
  *
  * <p>Needs a warehouse on a local or shared POSIX file system (atomic create and rename); on object stores,
  * where neither is atomic, let the orchestrator run one instance of a pipeline at a time.
  */
 public final class PipelineLocks {
+  /** The host and process id in a lock's content, as {@link #take} writes them. */
+  private static final Pattern HOLDER = Pattern.compile(" on (.+) \\(pid (\\d+)\\) since ");
   private final Path folder;
   private final Duration timeToLive;
   private final Clock clock;
@@ -106,7 +111,7 @@ public final class PipelineLocks {
       } catch (NoSuchFileException released) {
         return take(lock, name, holder);
       }
-      if (Duration.between(touched, clock.instant()).compareTo(timeToLive) <= 0) {
+      if (Duration.between(touched, clock.instant()).compareTo(timeToLive) <= 0 && !heldByDeadProcess(current)) {
         throw new LockHeldException(name, current.isEmpty() ? "a run that is starting" : current);
       }
       // A crashed holder: whoever renames the stale lock away takes it over; the others find the new one held.
@@ -118,6 +123,13 @@ public final class PipelineLocks {
       }
       return take(lock, name, holder);
     }
+  }
+
+  /** Whether the holder was a process of this host that is gone (killed): its lock need not expire first. */
+  private static boolean heldByDeadProcess(String content) {
+    Matcher holder = HOLDER.matcher(content);
+    return holder.find() && holder.group(1).equals(host())
+        && ProcessHandle.of(Long.parseLong(holder.group(2))).map(p -> !p.isAlive()).orElse(true);
   }
 
   private static void release(List<Path> locks) {

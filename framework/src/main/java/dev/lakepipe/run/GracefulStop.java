@@ -1,0 +1,78 @@
+package dev.lakepipe.run;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * Stops a streaming run on SIGTERM (or any JVM shutdown) between micro-batches: the batch being written finishes
+ * first, a batch waiting to start is abandoned before it writes anything, and the run is recorded before Spark
+ * shuts down. The hook runs in Hadoop's shutdown hook manager ahead of Spark's own hooks, which stop the session.
+ */
+final class GracefulStop implements AutoCloseable {
+  /** Above Spark's hooks (SparkContext at 50, all of Spark's within Hadoop's manager at 40). */
+  private static final int PRIORITY = 100;
+  private static final long TIMEOUT_SECONDS = 120;
+
+  private final ReentrantLock gate = new ReentrantLock();
+  private final CountDownLatch recorded = new CountDownLatch(1);
+  private final Runnable hook = this::stop;
+  private volatile List<StreamingQuery> queries = List.of();
+  private volatile boolean stopping;
+
+  GracefulStop() {
+    ShutdownHookManager.get().addShutdownHook(hook, PRIORITY, TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Held by a micro-batch while it writes. */
+  ReentrantLock gate() {
+    return gate;
+  }
+
+  void watch(List<StreamingQuery> started) {
+    this.queries = List.copyOf(started);
+  }
+
+  /** Whether the run ends because it was told to stop. */
+  boolean stopping() {
+    return stopping;
+  }
+
+  /** The run is recorded: the shutdown may go on. */
+  void recorded() {
+    recorded.countDown();
+  }
+
+  private void stop() {
+    stopping = true;
+    gate.lock();
+    try {
+      for (StreamingQuery query : queries) {
+        try {
+          query.stop();
+        } catch (TimeoutException e) {
+          // The query did not end in time; the JVM's exit ends it, and its batch was never committed.
+        }
+      }
+    } finally {
+      gate.unlock();
+    }
+    try {
+      recorded.await(TIMEOUT_SECONDS / 2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    recorded();
+    if (!ShutdownHookManager.get().isShutdownInProgress()) {
+      ShutdownHookManager.get().removeShutdownHook(hook);
+    }
+  }
+}
