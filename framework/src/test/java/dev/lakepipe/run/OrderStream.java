@@ -55,13 +55,20 @@ final class OrderStream {
     TestKafka.send(topic, partition, messages);
   }
 
-  /** The command line of a run of the pipeline, after the program name. */
-  List<String> arguments() {
+  /**
+   * The command line of a run of the pipeline, after the program name.
+   *
+   * @param settings more {@code --set} values, e.g. {@code targets.hudi.mode=append}
+   */
+  List<String> arguments(String... settings) {
     List<String> arguments = new ArrayList<>(List.of("run", SPEC, "--set", "warehouse=" + TestSpark.warehouse(),
         "--set", "name=" + name,
         "--set", "sources.orders.options.bootstrap-servers=\"" + TestKafka.bootstrapServers() + "\"",
         "--set", "sources.orders.options.topics=" + topic));
     FORMATS.forEach(format -> arguments.addAll(List.of("--set", "targets." + format + ".table=" + table(format))));
+    for (String setting : settings) {
+      arguments.addAll(List.of("--set", setting));
+    }
     return arguments;
   }
 
@@ -70,10 +77,11 @@ final class OrderStream {
   }
 
   /** Runs the pipeline in this JVM; returns stdout and stderr, after checking the exit code. */
-  String run(int expectedCode) {
+  String run(int expectedCode, String... settings) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), arguments().toArray(String[]::new));
+    int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err),
+        arguments(settings).toArray(String[]::new));
     assertEquals(expectedCode, code, out + "\n" + err);
     return out + "\n" + err;
   }
