@@ -10,13 +10,14 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * Stops a streaming run on SIGTERM (or any JVM shutdown) between micro-batches: the batch being written finishes
- * first, a batch waiting to start is abandoned before it writes anything, and the run is recorded before Spark
- * shuts down. The hook runs in Hadoop's shutdown hook manager ahead of Spark's own hooks, which stop the session.
+ * first (within a minute, or it is abandoned uncommitted), a batch waiting to start is abandoned before it writes
+ * anything, and the run is recorded before Spark shuts down. The hook runs in Hadoop's shutdown hook manager ahead of Spark's own hooks, which stop the session.
  */
 final class GracefulStop implements AutoCloseable {
   /** Above Spark's hooks (SparkContext at 50, all of Spark's within Hadoop's manager at 40). */
   private static final int PRIORITY = 100;
-  private static final long TIMEOUT_SECONDS = 120;
+  private static final long TIMEOUT_SECONDS = 150;
+  private static final long BATCH_GRACE_SECONDS = 60;
 
   private final ReentrantLock gate = new ReentrantLock();
   private final CountDownLatch recorded = new CountDownLatch(1);
@@ -49,8 +50,10 @@ final class GracefulStop implements AutoCloseable {
 
   private void stop() {
     stopping = true;
-    gate.lock();
+    boolean between = false;
     try {
+      // A batch that cannot finish (its format failing as the JVM shuts down) is abandoned after a while.
+      between = gate.tryLock(BATCH_GRACE_SECONDS, TimeUnit.SECONDS);
       for (StreamingQuery query : queries) {
         try {
           query.stop();
@@ -58,13 +61,13 @@ final class GracefulStop implements AutoCloseable {
           // The query did not end in time; the JVM's exit ends it, and its batch was never committed.
         }
       }
-    } finally {
-      gate.unlock();
-    }
-    try {
-      recorded.await(TIMEOUT_SECONDS / 2, TimeUnit.SECONDS);
+      recorded.await(BATCH_GRACE_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      if (between) {
+        gate.unlock();
+      }
     }
   }
 
