@@ -1,32 +1,38 @@
 package dev.lakepipe.run;
 
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * Stops a streaming run on SIGTERM (or any JVM shutdown) between micro-batches: the batch being written finishes
- * first (within a minute, or it is abandoned uncommitted), a batch waiting to start is abandoned before it writes
- * anything, and the run is recorded before Spark shuts down. The hook runs in Hadoop's shutdown hook manager ahead of Spark's own hooks, which stop the session.
+ * Stops a streaming run on SIGTERM or SIGINT between micro-batches: the batch being written finishes, a batch not
+ * yet started is abandoned before it writes anything, and the run then ends as usual (recorded in the history, exit
+ * code 0). The signals are caught rather than left to start the JVM's shutdown, because the formats cannot commit
+ * once it has begun (Hudi registers shutdown hooks while it writes). A second signal gets the JVM's own handling:
+ * the process exits at once, its batch uncommitted, to be redone by the next run.
  */
 final class GracefulStop implements AutoCloseable {
-  /** Above Spark's hooks (SparkContext at 50, all of Spark's within Hadoop's manager at 40). */
-  private static final int PRIORITY = 100;
-  private static final long TIMEOUT_SECONDS = 150;
-  private static final long BATCH_GRACE_SECONDS = 60;
+  private static final List<String> SIGNALS = List.of("TERM", "INT");
 
   private final ReentrantLock gate = new ReentrantLock();
-  private final CountDownLatch recorded = new CountDownLatch(1);
-  private final Runnable hook = this::stop;
+  private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
   private volatile List<StreamingQuery> queries = List.of();
   private volatile boolean stopping;
 
   GracefulStop() {
-    ShutdownHookManager.get().addShutdownHook(hook, PRIORITY, TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    for (String name : SIGNALS) {
+      try {
+        Signal signal = new Signal(name);
+        previous.put(signal, Signal.handle(signal, caught -> onSignal()));
+      } catch (IllegalArgumentException unsupported) {
+        // No such signal on this platform (INT under some launchers): the JVM's own handling stays.
+      }
+    }
   }
 
   /** Held by a micro-batch while it writes. */
@@ -34,8 +40,12 @@ final class GracefulStop implements AutoCloseable {
     return gate;
   }
 
+  /** The queries to stop; stops them at once when a signal came while they started. */
   void watch(List<StreamingQuery> started) {
     this.queries = List.copyOf(started);
+    if (stopping) {
+      stopQueries();
+    }
   }
 
   /** Whether the run ends because it was told to stop. */
@@ -43,39 +53,36 @@ final class GracefulStop implements AutoCloseable {
     return stopping;
   }
 
-  /** The run is recorded: the shutdown may go on. */
-  void recorded() {
-    recorded.countDown();
+  private void onSignal() {
+    restore();
+    stopping = true;
+    Thread stopper = new Thread(this::stopQueries, "lakepipe-graceful-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
-  private void stop() {
-    stopping = true;
-    boolean between = false;
+  private void stopQueries() {
+    gate.lock();
     try {
-      // A batch that cannot finish (its format failing as the JVM shuts down) is abandoned after a while.
-      between = gate.tryLock(BATCH_GRACE_SECONDS, TimeUnit.SECONDS);
       for (StreamingQuery query : queries) {
         try {
           query.stop();
         } catch (TimeoutException e) {
-          // The query did not end in time; the JVM's exit ends it, and its batch was never committed.
+          // The query did not end in time; its batch never committed, and the next run redoes it.
         }
       }
-      recorded.await(BATCH_GRACE_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
-      if (between) {
-        gate.unlock();
-      }
+      gate.unlock();
     }
+  }
+
+  private synchronized void restore() {
+    previous.forEach(Signal::handle);
+    previous.clear();
   }
 
   @Override
   public void close() {
-    recorded();
-    if (!ShutdownHookManager.get().isShutdownInProgress()) {
-      ShutdownHookManager.get().removeShutdownHook(hook);
-    }
+    restore();
   }
 }

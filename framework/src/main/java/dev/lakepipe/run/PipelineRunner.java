@@ -58,7 +58,7 @@ public final class PipelineRunner {
     }
     Optional<PipelineLocks.Lease> lease = PipelineLocks.of(plan.spec().settings().warehouse(), LOCK_TIME_TO_LIVE)
         .map(locks -> locks.acquire(lockNames(plan), options.runId()));
-    // Streaming runs stop between micro-batches on SIGTERM, and are recorded before the JVM exits.
+    // Streaming runs stop between micro-batches on SIGTERM, then end and are recorded as usual.
     try (GracefulStop stop = options.mode() == RunMode.STREAMING ? new GracefulStop() : null) {
       return runLocked(plan, options, progress, batches, stop);
     } finally {

@@ -15,19 +15,21 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Exactly once under failure: a streaming run in a child JVM appends order events to a Hudi, a Delta and an
  * Iceberg table in small micro-batches and is killed with SIGKILL, three times, at moments drawn at random (at
- * its first batch, a while into its run, after a few batches); each time it starts again from its checkpoint. At
- * the end every table holds each event exactly once: nothing duplicated by a retried batch, nothing lost.
+ * its first batch, a while into its run, after a few batches); each time it starts again from its checkpoint. Then
+ * a continuous run (processing-time trigger) is stopped with SIGTERM: it stops between batches, records itself in
+ * the run history and exits 0. At the end every table holds each event exactly once: nothing duplicated by a retried
+ * batch, nothing lost.
  */
 class StreamKillTest {
   private static final int EVENTS = 24;
@@ -52,10 +54,46 @@ class StreamKillTest {
     moments.add(killChild(stream, settings, 1, 500 + random.nextInt(2500)));
     moments.add(killChild(stream, settings, 3, random.nextInt(1000)));
 
+    // A continuous run told to stop: it ends between batches and is recorded as a streaming run.
+    String[] continuous = Stream.concat(Arrays.stream(settings),
+        Stream.of("streaming.trigger=processing-time", "streaming.interval=1s")).toArray(String[]::new);
+    Child stopped = startChild(stream, continuous);
+    stopped.awaitBatches(1);
+    stopped.process.destroy();
+    assertTrue(stopped.process.waitFor(3, TimeUnit.MINUTES), "the child did not stop on SIGTERM");
+    assertEquals(ExitCodes.OK, stopped.process.exitValue(), stopped.lines + ", see " + stopped.log);
+    String runId = stopped.runId();
+    RunRecord record = new RunHistory(TestSpark.session(), TestSpark.settings()).latest(stream.name, 20).stream()
+        .filter(r -> r.runId().equals(runId)).findFirst().orElseThrow(() -> new AssertionError(
+            "run " + runId + " stopped by SIGTERM is not in the history: " + stopped.lines + ", see " + stopped.log));
+    assertEquals("streaming", record.mode());
+    assertEquals(RunRecord.SUCCESS, record.outcome(), record.message().orElse(""));
+
     String finish = stream.run(ExitCodes.OK, settings);
     System.out.println(moments + "\n" + finish);
     for (String format : FORMATS) {
       assertEquals(expected, stream.rows(format), format + " after kills " + moments + "\n" + finish);
+    }
+  }
+
+  /** A streaming run in a child JVM, its stdout collected line by line. */
+  private record Child(Process process, List<String> lines, Thread reader, Path log) {
+    /** Waits until the child printed {@code batches} batch lines, ended, or three minutes passed. */
+    void awaitBatches(int batches) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (process.isAlive() && batchLines() < batches && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+
+    long batchLines() {
+      return lines.stream().filter(line -> line.startsWith("  batch")).count();
+    }
+
+    /** From the first line, {@code lakepipe run NAME  logical-time T  run-id ID}. */
+    String runId() throws InterruptedException {
+      reader.join();
+      return lines.get(0).replaceFirst(".*run-id ", "").strip();
     }
   }
 
@@ -67,6 +105,19 @@ class StreamKillTest {
    */
   private static String killChild(OrderStream stream, String[] settings, int batches, long delayMillis)
       throws IOException, InterruptedException {
+    Child child = startChild(stream, settings);
+    child.awaitBatches(batches);
+    Thread.sleep(delayMillis);
+    child.process.destroyForcibly();
+    assertTrue(child.process.waitFor(1, TimeUnit.MINUTES), "the child did not die");
+    child.reader.join();
+    assertTrue(child.batchLines() >= batches || child.process.exitValue() == ExitCodes.OK,
+        "the child wrote no batch: " + child.lines + ", see " + child.log);
+    System.out.println(String.join("\n", child.lines));
+    return child.batchLines() + " batches + " + delayMillis + " ms";
+  }
+
+  private static Child startChild(OrderStream stream, String[] settings) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -89,21 +140,6 @@ class StreamKillTest {
       }
     });
     reader.start();
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (child.isAlive() && batchLines(lines) < batches && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(delayMillis);
-    child.destroyForcibly();
-    assertTrue(child.waitFor(1, TimeUnit.MINUTES), "the child did not die");
-    reader.join();
-    assertTrue(batchLines(lines) >= batches || child.exitValue() == ExitCodes.OK,
-        "the child wrote no batch: " + lines + ", see " + log);
-    System.out.println(String.join("\n", lines));
-    return batchLines(lines) + " batches + " + delayMillis + " ms";
-  }
-
-  private static long batchLines(List<String> lines) {
-    return IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith("  batch")).count();
+    return new Child(child, lines, reader, log);
   }
 }
