@@ -3,6 +3,7 @@ package dev.lakepipe.cli;
 import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
+import dev.lakepipe.run.StreamingNotSupportedException;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.SpecProblem;
 import dev.lakepipe.spec.JobSpec;
@@ -70,6 +71,10 @@ public final class Lakepipe implements Runnable {
       return ExitCodes.INVALID;
     }
     if (e instanceof IncrementalNotSupportedException refused) {
+      err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
+      return ExitCodes.INVALID;
+    }
+    if (e instanceof StreamingNotSupportedException refused) {
       err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
       return ExitCodes.INVALID;
     }

@@ -33,10 +33,12 @@ final class RunCommand implements Callable<Integer> {
       description = "The time this run computes, e.g. 2026-11-22T03:00Z (default: the current hour, UTC).")
   String logicalTime;
 
-  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "full",
-      description = {"full (default): recompute from the source snapshots; resets the incremental checkpoints.",
+  @Option(names = "--mode", paramLabel = "MODE",
+      description = {"full (default, unless the spec says mode = ...): recompute from the source snapshots; resets the"
+          + " incremental checkpoints.",
           "incremental: apply the changes of the sources read with read = incremental since each target's"
-              + " checkpoint (row-wise targets; `plan` shows which)."})
+              + " checkpoint (row-wise targets; `plan` shows which).",
+          "streaming: micro-batches of the streamed sources (read = stream, Kafka) with the spec's trigger."})
   String mode;
 
   @Option(names = "--log-json", paramLabel = "FILE", defaultValue = "${env:LAKEPIPE_LOG_JSON}",
@@ -50,11 +52,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InvalidSpecException {
-    RunMode runMode = RunMode.fromSpecName(mode).orElseThrow(() -> new ParameterException(command.commandLine(),
-        "--mode " + mode + " is not a mode (full, incremental)"));
     Instant time = logicalTime == null ? RunOptions.currentHour()
         : LogicalTimes.parse(command.commandLine(), logicalTime);
     JobSpec job = specOptions.load(spec);
+    String modeName = mode != null ? mode : job.mode().orElse(RunMode.FULL.specName());
+    RunMode runMode = RunMode.fromSpecName(modeName).orElseThrow(() -> new ParameterException(command.commandLine(),
+        "--mode " + modeName + " is not a mode (full, incremental, streaming)"));
     verbose.apply();
     RunOptions options = RunOptions.of(time, runMode);
     if (logJson == null || logJson.isEmpty()) {

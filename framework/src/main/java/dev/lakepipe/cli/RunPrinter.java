@@ -1,5 +1,6 @@
 package dev.lakepipe.cli;
 
+import dev.lakepipe.run.BatchProgress;
 import dev.lakepipe.run.NodeResult;
 import dev.lakepipe.run.RunResult;
 import java.io.PrintWriter;
@@ -24,6 +25,17 @@ public final class RunPrinter {
         + c.id()).orElse("");
     out.printf(Locale.ROOT, "  %-5s  %-18s %14s %7.1f s  %s%s%n", node.kind().name().toLowerCase(Locale.ROOT),
         node.name(), rows, node.seconds(), node.detail(), commit);
+    out.flush();
+  }
+
+  /** A micro-batch of a streaming run. */
+  public void batch(BatchProgress batch) {
+    String what = batch.skipped() ? "already written (a retried batch), skipped"
+        : String.format(Locale.ROOT, "%,d in, %,d out, %,d quarantined", batch.rowsIn(), batch.rowsOut(),
+            batch.quarantined());
+    String lag = batch.lagSeconds().map(l -> String.format(Locale.ROOT, "  lag %.1f s", l)).orElse("");
+    out.printf(Locale.ROOT, "  batch  %-18s #%-5d %s  %.1f s%s%n", batch.target(), batch.batchId(), what,
+        batch.seconds(), lag);
     out.flush();
   }
 

@@ -96,6 +96,15 @@ public abstract class AbstractTableReader implements TableReader {
     return new ChangeSet(ChangeRows.normalize(readChanges(sinceCommitId, until), keys, address), Optional.of(until));
   }
 
+  /** The existing table as a stream; see {@link TableReader#stream()}. */
+  protected abstract Dataset<Row> readStream();
+
+  @Override
+  public final Dataset<Row> stream() {
+    requireExists();
+    return readStream();
+  }
+
   @Override
   public final Optional<Commit> latestCommit() {
     return exists() ? readLatestCommit() : Optional.empty();

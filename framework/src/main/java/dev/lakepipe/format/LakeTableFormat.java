@@ -47,4 +47,9 @@ public abstract class LakeTableFormat implements TableFormat {
   public final boolean acceptsSchema() {
     return false;
   }
+
+  @Override
+  public final boolean supportsStreamingReads() {
+    return true;
+  }
 }

@@ -18,6 +18,10 @@ public final class TableAddresses {
   public static TableAddress resolve(EngineSettings settings, FormatTraits format, String name, Optional<String> path,
       Optional<String> table, Map<String, String> options) {
     String logical = table.orElse(name);
+    if (format.isStream()) {
+      // Located by its options; the name stands for it in messages.
+      return new TableAddress(name, logical, Optional.empty(), Optional.of(name), options);
+    }
     if (format.catalogAddressed()) {
       return new TableAddress(name, logical, Optional.empty(), Optional.of(settings.catalog() + "." + logical),
           options);

@@ -27,6 +27,11 @@ public interface TableFormat extends FormatTraits {
     return addressing() == Addressing.CATALOG;
   }
 
+  @Override
+  default boolean isStream() {
+    return addressing() == Addressing.OPTIONS;
+  }
+
   /**
    * Spark session settings this format needs. {@code spark.sql.extensions} values of all formats are joined;
    * any other key must not clash with another format's.

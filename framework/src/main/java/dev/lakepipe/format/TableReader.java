@@ -56,4 +56,18 @@ public interface TableReader {
    * @throws IllegalArgumentException when a key is not a column of the table
    */
   ChangeSet changes(String sinceCommitId, List<String> keys);
+
+  /**
+   * The table as a Structured Streaming source of the rows added to it from its first commit on (a stream format:
+   * its records from the starting position its options name). Rows carry the table's columns; a stream format
+   * whose records can be malformed adds the columns of {@link StreamRecords}. Nothing is read until the stream
+   * starts.
+   *
+   * @throws TableNotFoundException when the table does not exist
+   * @throws UnsupportedOperationException when the format cannot be read as a stream
+   * @throws IllegalArgumentException when the source lacks what a stream of it needs (a file source's schema)
+   */
+  default Dataset<Row> stream() {
+    throw new UnsupportedOperationException("this format cannot be read as a stream");
+  }
 }

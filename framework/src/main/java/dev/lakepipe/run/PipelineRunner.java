@@ -35,6 +35,20 @@ public final class PipelineRunner {
    * @throws RunFailedException naming the node that failed; the failed run is recorded first
    */
   public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
+    return run(plan, options, progress, batch -> { });
+  }
+
+  /**
+   * {@link #run(Plan, RunOptions, Consumer)}, telling {@code batches} of each micro-batch of a streaming run.
+   *
+   * @throws StreamingNotSupportedException for a streaming run of a plan with a target that cannot be streamed
+   *     (nothing ran)
+   */
+  public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress,
+      Consumer<BatchProgress> batches) {
+    if (options.mode() == RunMode.STREAMING) {
+      StreamRun.check(plan);
+    }
     if (options.mode() == RunMode.INCREMENTAL) {
       List<IncrementalStrategy> refused = plan.writes().stream().map(t -> IncrementalStrategy.of(plan, t))
           .filter(s -> !s.isIncremental()).toList();
@@ -44,8 +58,9 @@ public final class PipelineRunner {
     }
     Optional<PipelineLocks.Lease> lease = PipelineLocks.of(plan.spec().settings().warehouse(), LOCK_TIME_TO_LIVE)
         .map(locks -> locks.acquire(lockNames(plan), options.runId()));
-    try {
-      return runLocked(plan, options, progress);
+    // Streaming runs stop between micro-batches on SIGTERM, then end and are recorded as usual.
+    try (GracefulStop stop = options.mode() == RunMode.STREAMING ? new GracefulStop() : null) {
+      return runLocked(plan, options, progress, batches, stop);
     } finally {
       lease.ifPresent(PipelineLocks.Lease::close);
     }
@@ -61,7 +76,8 @@ public final class PipelineRunner {
     return names;
   }
 
-  private RunResult runLocked(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
+  private RunResult runLocked(Plan plan, RunOptions options, Consumer<NodeResult> progress,
+      Consumer<BatchProgress> batches, GracefulStop stop) {
     RunHistory history = new RunHistory(spark, plan.spec().settings());
     Instant started = Instant.now();
     List<NodeResult> done = new ArrayList<>();
@@ -70,8 +86,11 @@ public final class PipelineRunner {
         done.add(node);
         progress.accept(node);
       };
-      RunResult result = options.mode() == RunMode.FULL ? new BatchRun(spark).run(plan, options, record)
-          : new IncrementalRun(spark).run(plan, options, record);
+      RunResult result = switch (options.mode()) {
+        case FULL -> new BatchRun(spark).run(plan, options, record);
+        case INCREMENTAL -> new IncrementalRun(spark).run(plan, options, record);
+        case STREAMING -> new StreamRun(spark).run(plan, options, record, batches, stop);
+      };
       history.append(record(plan, options, started, done, RunRecord.SUCCESS, Optional.empty()));
       return result;
     } catch (RuntimeException e) {

@@ -8,7 +8,9 @@ public enum RunMode {
   /** From the sources' snapshots; resets the checkpoints of the incremental sources. */
   FULL("full"),
   /** From the changes of the incremental sources since each target's checkpoint. */
-  INCREMENTAL("incremental");
+  INCREMENTAL("incremental"),
+  /** Micro-batches of the streamed sources as they arrive, each applied as an increment ({@link StreamRun}). */
+  STREAMING("streaming");
 
   private final String specName;
 

@@ -1,5 +1,7 @@
 package dev.lakepipe.spec;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** What spec validation needs to know of a table format; answered without Spark. */
@@ -25,4 +27,22 @@ public interface FormatTraits {
 
   /** Whether sources of this format take a declared {@code schema} (file formats). */
   boolean acceptsSchema();
+
+  /** Whether streaming runs can read sources of this format as a stream ({@code read = stream}). */
+  default boolean supportsStreamingReads() {
+    return false;
+  }
+
+  /**
+   * Whether the format is a stream rather than a table (Kafka): its sources are located by their options instead of
+   * a path or table name, and streaming runs stream them unless {@code read} says otherwise.
+   */
+  default boolean isStream() {
+    return false;
+  }
+
+  /** What is wrong with a source's {@code options}, as messages naming the option; none by default. */
+  default List<String> sourceOptionProblems(Map<String, String> options) {
+    return List.of();
+  }
 }

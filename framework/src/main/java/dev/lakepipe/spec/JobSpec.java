@@ -1,6 +1,7 @@
 package dev.lakepipe.spec;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -12,6 +13,8 @@ import java.util.TreeMap;
  * @param sources by name, sorted
  * @param steps by name, sorted (the planner orders them by dependency)
  * @param targets by name, sorted
+ * @param mode how the spec runs unless the command line says otherwise ({@code mode = streaming}); empty: full
+ * @param streaming how streaming runs trigger their micro-batches
  */
 public record JobSpec(
     String name,
@@ -20,10 +23,21 @@ public record JobSpec(
     EngineSettings settings,
     Map<String, SourceSpec> sources,
     Map<String, StepSpec> steps,
-    Map<String, TargetSpec> targets) {
+    Map<String, TargetSpec> targets,
+    Optional<String> mode,
+    StreamingSpec streaming) {
+  /** The run modes a spec can name. */
+  public static final List<String> MODES = List.of("full", "incremental", "streaming");
+
   public JobSpec {
     sources = Collections.unmodifiableMap(new TreeMap<>(sources));
     steps = Collections.unmodifiableMap(new TreeMap<>(steps));
     targets = Collections.unmodifiableMap(new TreeMap<>(targets));
+  }
+
+  /** A spec without a mode of its own or streaming settings. */
+  public JobSpec(String name, Optional<String> description, String file, EngineSettings settings,
+      Map<String, SourceSpec> sources, Map<String, StepSpec> steps, Map<String, TargetSpec> targets) {
+    this(name, description, file, settings, sources, steps, targets, Optional.empty(), StreamingSpec.DEFAULT);
   }
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param asOf present when the source is read as of a version or timestamp instead of its latest snapshot
  * @param incremental whether incremental runs read only what changed in the source since their checkpoint
  *     ({@code read = incremental}); full runs read its latest snapshot
+ * @param streamed whether streaming runs read it as a stream ({@code read = stream}, the default of stream formats
+ *     such as Kafka); they read the other sources' snapshots at every micro-batch
  */
 public record SourceSpec(
     String name,
@@ -20,8 +22,15 @@ public record SourceSpec(
     Optional<String> schema,
     Optional<AsOf> asOf,
     boolean incremental,
-    Map<String, String> options) {
+    Map<String, String> options,
+    boolean streamed) {
   public SourceSpec {
     options = Map.copyOf(options);
+  }
+
+  /** A source that streaming runs do not stream. */
+  public SourceSpec(String name, String format, Optional<String> path, Optional<String> table, Optional<String> schema,
+      Optional<AsOf> asOf, boolean incremental, Map<String, String> options) {
+    this(name, format, path, table, schema, asOf, incremental, options, false);
   }
 }

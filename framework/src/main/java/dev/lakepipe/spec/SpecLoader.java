@@ -84,7 +84,7 @@ public final class SpecLoader {
     EngineSettings settings = new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(),
         s.sparkConf(), s.catalog());
     return new JobSpec(loaded.name(), loaded.description(), loaded.file(), settings, loaded.sources(),
-        loaded.steps(), loaded.targets());
+        loaded.steps(), loaded.targets(), loaded.mode(), loaded.streaming());
   }
 
   private static String absoluteWarehouse(String warehouse) {

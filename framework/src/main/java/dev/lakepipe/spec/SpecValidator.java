@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 final class SpecValidator {
   static final Set<String> ROOT_KEYS =
-      Set.of("name", "description", "warehouse", "catalog", "spark", "sources", "steps", "targets");
+      Set.of("name", "description", "warehouse", "catalog", "spark", "sources", "steps", "targets", "mode",
+          "streaming");
   static final Set<String> SPARK_KEYS = Set.of("master", "app-name", "conf");
   static final Set<String> SOURCE_KEYS =
       Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "description");
@@ -28,7 +29,7 @@ final class SpecValidator {
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "keys-from",
       "description");
-  static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental");
+  static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
@@ -105,7 +106,13 @@ final class SpecValidator {
     Map<String, String> writers = new HashMap<>();
     targetSections.forEach((n, s) -> target(n, s, relations, sourceSections.keySet(), settings, writers)
         .ifPresent(t -> targets.put(n, t)));
-    return new JobSpec(name.orElse(""), root.string("description"), file, settings, sources, steps, targets);
+    Optional<String> mode = root.string("mode");
+    mode.filter(m -> !JobSpec.MODES.contains(m)).ifPresent(m -> root.problem("mode", "unknown mode '" + m + "'"
+        + Names.suggestion(m, JobSpec.MODES) + " (known: " + String.join(", ", JobSpec.MODES) + ")"));
+    StreamingSpec streaming = root.child("streaming", StreamingSpec.KEYS).map(StreamingSpec::read)
+        .orElse(StreamingSpec.DEFAULT);
+    return new JobSpec(name.orElse(""), root.string("description"), file, settings, sources, steps, targets, mode,
+        streaming);
   }
 
   private Optional<SourceSpec> source(String name, SpecSection section) {
@@ -123,7 +130,17 @@ final class SpecValidator {
             + ")"));
     boolean asOf = read.filter("as-of"::equals).isPresent();
     boolean incremental = read.filter("incremental"::equals).isPresent();
+    boolean streamed = read.map("stream"::equals).orElse(format.filter(FormatTraits::isStream).isPresent());
     format.ifPresent(f -> {
+      f.sourceOptionProblems(options).forEach(message -> section.problem("options", message));
+      if (f.isStream() && f.acceptsSchema() && !section.has("schema")) {
+        section.missing("schema", "missing required key (the schema of the " + f.name()
+            + " records' JSON values, e.g. schema = \"id BIGINT, name STRING\")");
+      }
+      if (streamed && !f.supportsStreamingReads()) {
+        section.problem("read", f.name() + " cannot be read as a stream (streamable: "
+            + String.join(", ", streamingReadFormats()) + ")");
+      }
       checkAddress(section, f, path, table);
       if (schema.isPresent() && !f.acceptsSchema()) {
         section.problem("schema", "a declared schema applies to file sources only; " + f.name()
@@ -156,7 +173,8 @@ final class SpecValidator {
     Optional<AsOf> point = asOf && version.isPresent() != timestamp.isPresent()
         ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
         : Optional.empty();
-    return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options));
+    return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options,
+        streamed));
   }
 
   private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {
@@ -302,6 +320,11 @@ final class SpecValidator {
     return Optional.ofNullable(format);
   }
 
+  private List<String> streamingReadFormats() {
+    return formats.values().stream().filter(FormatTraits::supportsStreamingReads).map(FormatTraits::name).sorted()
+        .toList();
+  }
+
   private List<String> changeReadFormats() {
     return formats.values().stream().filter(FormatTraits::supportsChangeReads).map(FormatTraits::name).sorted()
         .toList();
@@ -317,7 +340,13 @@ final class SpecValidator {
   }
 
   private void checkAddress(SpecSection section, FormatTraits format, Optional<String> path, Optional<String> table) {
-    if (format.catalogAddressed()) {
+    if (format.isStream()) {
+      for (String key : List.of("path", "table")) {
+        if (section.has(key)) {
+          section.problem(key, format.name() + " is located by its options, not by " + key);
+        }
+      }
+    } else if (format.catalogAddressed()) {
       if (section.has("path")) {
         section.problem("path", format.name() + " tables live in a catalog: name them with table = \"db.name\"");
       } else if (!section.has("table")) {

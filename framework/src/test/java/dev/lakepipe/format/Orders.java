@@ -57,6 +57,7 @@ final class Orders {
           Optional.of(TestSpark.newFolder(format.name() + "-").resolve("orders").toString()), Optional.empty(), Map.of());
       case CATALOG -> new TableAddress("orders", db + ".orders",
           Optional.empty(), Optional.of(TestSpark.settings().catalog() + "." + db + ".orders"), Map.of());
+      case OPTIONS -> throw new IllegalArgumentException(format.name() + " is a stream, it has no tables");
     };
   }
 }

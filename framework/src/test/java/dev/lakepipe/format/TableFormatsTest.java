@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TableFormatsTest {
   @Test
   void everyFormatIsRegistered() {
-    assertEquals(List.of("csv", "delta", "hudi", "iceberg", "json", "orc", "parquet"),
+    assertEquals(List.of("csv", "delta", "hudi", "iceberg", "json", "kafka", "orc", "parquet"),
         List.copyOf(TableFormats.all().keySet()));
     assertEquals(Addressing.CATALOG, TableFormats.get("iceberg").addressing());
   }

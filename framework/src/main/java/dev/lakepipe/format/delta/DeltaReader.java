@@ -40,6 +40,13 @@ final class DeltaReader extends AbstractTableReader {
     return read().load(address.requirePath());
   }
 
+  /** The rows that commits add; commits that update or delete rows are skipped rather than failing the stream. */
+  @Override
+  protected Dataset<Row> readStream() {
+    return spark.readStream().format("delta").options(address.options()).option("skipChangeCommits", "true")
+        .load(address.requirePath());
+  }
+
   @Override
   protected Dataset<Row> readVersion(String version) {
     return read().option("versionAsOf", version).load(address.requirePath());

@@ -63,6 +63,11 @@ public class FileFormat implements TableFormat {
   }
 
   @Override
+  public boolean supportsStreamingReads() {
+    return true;
+  }
+
+  @Override
   public Map<String, String> sessionConf(EngineSettings settings) {
     return Map.of();
   }

@@ -47,6 +47,21 @@ final class FileReader extends AbstractTableReader {
     return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
   }
 
+  /**
+   * The files as they arrive in the folder, each read once.
+   *
+   * @throws IllegalArgumentException when the source declares no schema: a stream cannot infer one up front
+   */
+  @Override
+  protected Dataset<Row> readStream() {
+    String schema = address.options().get(TableFormat.SCHEMA_OPTION);
+    if (schema == null) {
+      throw new IllegalArgumentException("source " + address.name() + " is read as a stream of " + type
+          + " files and needs a declared schema (schema = \"id BIGINT, ...\")");
+    }
+    return spark.readStream().format(type).options(options).schema(schema).load(address.requirePath());
+  }
+
   /** @throws UnsupportedOperationException always: plain files keep no history */
   @Override
   protected Dataset<Row> readVersion(String version) {

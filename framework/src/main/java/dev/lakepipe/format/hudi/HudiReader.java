@@ -61,6 +61,13 @@ final class HudiReader extends AbstractTableReader {
     return withoutMetaColumns(spark.read().format("hudi").options(address.options()).load(address.requirePath()));
   }
 
+  /** Hudi's streaming source reads the commits in order, from the first one. */
+  @Override
+  protected Dataset<Row> readStream() {
+    return withoutMetaColumns(spark.readStream().format("hudi").options(address.options())
+        .load(address.requirePath()));
+  }
+
   @Override
   protected Dataset<Row> readVersion(String instantTime) {
     return withoutMetaColumns(spark.read().format("hudi").options(address.options())

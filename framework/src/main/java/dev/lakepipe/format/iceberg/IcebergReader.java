@@ -61,6 +61,13 @@ final class IcebergReader extends AbstractTableReader {
     return read().load(address.requireIdentifier());
   }
 
+  /** The rows that append snapshots add; overwrite and delete snapshots are skipped rather than failing the stream. */
+  @Override
+  protected Dataset<Row> readStream() {
+    return spark.readStream().format("iceberg").option("streaming-skip-overwrite-snapshots", "true")
+        .option("streaming-skip-delete-snapshots", "true").load(address.requireIdentifier());
+  }
+
   @Override
   protected Dataset<Row> readVersion(String snapshotId) {
     return read().option("snapshot-id", snapshotId).load(address.requireIdentifier());

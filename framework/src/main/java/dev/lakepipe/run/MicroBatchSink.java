@@ -1,0 +1,209 @@
+package dev.lakepipe.run;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.LatestWins;
+import dev.lakepipe.format.StreamRecords;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.StepSpec;
+import dev.lakepipe.spec.TargetSpec;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Writes one micro-batch of a streamed source to one target, as an increment: the batch is the source's view, the
+ * other sources are read as snapshots, the steps the target needs run over them, and the result is appended,
+ * upserted ("latest wins") or deleted by key. Malformed records and rows without a key go to the target's {@link
+ * StreamQuarantine} instead. Each commit carries the batch's {@link BatchMarker}, and a batch the table already
+ * holds is skipped, so a batch retried after a crash is written exactly once.
+ */
+final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
+  /** Set by Structured Streaming on the thread that runs a query's batches. */
+  private static final String QUERY_ID = "sql.streaming.queryId";
+  private static final String REASON = "reason";
+
+  private final Plan plan;
+  private final TargetSpec target;
+  private final SourceSpec streamed;
+  private final RunOptions options;
+  private final StreamQuarantine quarantine;
+  private final Lock gate;
+  private final Consumer<BatchProgress> progress;
+  private final AtomicLong rowsIn = new AtomicLong();
+  private final AtomicLong rowsOut = new AtomicLong();
+  private final AtomicLong quarantined = new AtomicLong();
+  private volatile Optional<Commit> lastCommit = Optional.empty();
+
+  /**
+   * @param gate held while a batch is written, so that a graceful stop waits for the batch to finish
+   */
+  MicroBatchSink(Plan plan, TargetSpec target, SourceSpec streamed, RunOptions options, Lock gate,
+      Consumer<BatchProgress> progress) {
+    this.plan = plan;
+    this.target = target;
+    this.streamed = streamed;
+    this.options = options;
+    this.quarantine = new StreamQuarantine(plan.spec().settings(), plan.spec().name(), target.name());
+    this.gate = gate;
+    this.progress = progress;
+  }
+
+  @Override
+  public void call(Dataset<Row> batch, Long batchId) throws InterruptedException {
+    gate.lockInterruptibly();
+    try {
+      write(batch, batchId);
+    } finally {
+      gate.unlock();
+    }
+  }
+
+  long rowsIn() {
+    return rowsIn.get();
+  }
+
+  long rowsOut() {
+    return rowsOut.get();
+  }
+
+  long quarantined() {
+    return quarantined.get();
+  }
+
+  Optional<Commit> lastCommit() {
+    return lastCommit;
+  }
+
+  private void write(Dataset<Row> batch, long batchId) {
+    long start = System.nanoTime();
+    SparkSession spark = batch.sparkSession();
+    EngineSettings settings = plan.spec().settings();
+    Tables tables = new Tables(spark, settings);
+    BatchMarker marker = new BatchMarker(spark.sparkContext().getLocalProperty(QUERY_ID), batchId);
+    if (marker.heldBy(tables.reader(target).latestCommit(), streamed.name())) {
+      progress.accept(new BatchProgress(target.name(), batchId, 0, 0, 0, seconds(start), Optional.empty(), true));
+      return;
+    }
+    CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime())
+        .withCheckpoints(Map.of(streamed.name(), marker.encode()));
+    Dataset<Row> records = batch.persist();
+    try (Views views = new Views(spark, options)) {
+      Dataset<Row> annotated = views.cache(records.withColumn(REASON, sourceRejection(records)));
+      Dataset<Row> valid = annotated.where(col(REASON).isNull()).drop(REASON)
+          .drop(StreamRecords.COLUMNS.toArray(String[]::new));
+      views.put(streamed.name(), valid);
+      Set<String> upstream = plan.upstream(target.from());
+      plan.reads().stream().filter(s -> !s.name().equals(streamed.name()) && upstream.contains(s.name()))
+          .forEach(source -> BatchRun.read(tables, source, views));
+      for (StepSpec step : plan.steps()) {
+        if (upstream.contains(step.name())) {
+          views.compute(step);
+        }
+      }
+      Dataset<Row> output = views.cache(views.get(target.from()).withColumn(REASON, keyRejection(
+          List.of(views.get(target.from()).columns()), "null key after the steps: ")));
+      Dataset<Row> rejected = annotated.where(col(REASON).isNotNull()).select(
+          position(records), raw(records), col(REASON))
+          .unionByName(output.where(col(REASON).isNotNull())
+              .select(lit(null).cast(DataTypes.StringType).as("position"),
+                  to_json(struct(Arrays.stream(views.get(target.from()).columns()).map(c -> col(c))
+                      .toArray(Column[]::new))).as("raw_value"), col(REASON)));
+      Dataset<Row> rows = output.where(col(REASON).isNull()).drop(REASON);
+      long in = records.count();
+      long bad = rejected.count();
+      long out = rows.count();
+      if (bad > 0) {
+        quarantine.append(spark, streamed.name(), rejected, marker, context);
+      }
+      if (out > 0) {
+        lastCommit = commit(tables.writer(target), rows, context).or(() -> lastCommit);
+      }
+      rowsIn.addAndGet(in);
+      rowsOut.addAndGet(out);
+      quarantined.addAndGet(bad);
+      progress.accept(new BatchProgress(target.name(), batchId, in, out, bad, seconds(start), lag(records), false));
+    } finally {
+      records.unpersist();
+    }
+  }
+
+  private Optional<Commit> commit(TableWriter writer, Dataset<Row> rows, CommitContext context) {
+    return switch (target.mode()) {
+      case APPEND -> Optional.of(writer.append(rows, context));
+      case UPSERT -> Optional.of(writer.upsert(LatestWins.dedupe(rows, Tables.layout(target)), context));
+      case DELETE -> writer.delete(rows, context);
+      case OVERWRITE, OVERWRITE_PARTITIONS -> throw new IllegalStateException(
+          "mode " + target.mode().specName() + " does not apply to a stream");
+    };
+  }
+
+  /**
+   * Why a record of the batch cannot be used, or null: the source's own verdict (malformed records), or a null
+   * key when the records carry the target's key columns.
+   */
+  private Column sourceRejection(Dataset<Row> records) {
+    List<String> columns = List.of(records.columns());
+    Column own = columns.contains(StreamRecords.REJECTION) ? col(StreamRecords.REJECTION)
+        : lit(null).cast(DataTypes.StringType);
+    return coalesce(own, keyRejection(columns, "null key: "));
+  }
+
+  private Column keyRejection(List<String> columns, String prefix) {
+    if (target.keys().isEmpty() || !columns.containsAll(target.keys())) {
+      return lit(null).cast(DataTypes.StringType);
+    }
+    Column anyNull = target.keys().stream().map(k -> col(k).isNull()).reduce(Column::or).orElseThrow();
+    return when(anyNull, lit(prefix + String.join(", ", target.keys())));
+  }
+
+  private static Column position(Dataset<Row> records) {
+    return (List.of(records.columns()).contains(StreamRecords.POSITION) ? col(StreamRecords.POSITION)
+        : lit(null).cast(DataTypes.StringType)).as("position");
+  }
+
+  private static Column raw(Dataset<Row> records) {
+    Column[] columns = Arrays.stream(records.columns()).filter(c -> !StreamRecords.COLUMNS.contains(c))
+        .map(c -> col(c)).toArray(Column[]::new);
+    return (List.of(records.columns()).contains(StreamRecords.RAW) ? col(StreamRecords.RAW)
+        : to_json(struct(columns))).as("raw_value");
+  }
+
+  private static Optional<Double> lag(Dataset<Row> records) {
+    if (!List.of(records.columns()).contains(StreamRecords.EVENT_TIME)) {
+      return Optional.empty();
+    }
+    Timestamp newest = records.agg(max(StreamRecords.EVENT_TIME)).head().getTimestamp(0);
+    return Optional.ofNullable(newest)
+        .map(t -> Duration.between(t.toInstant(), Instant.now()).toMillis() / 1e3);
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.lakepipe.run;
+
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableAddresses;
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.spec.EngineSettings;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The records of one streaming target that could not be written, with why: a table under {@code
+ * <warehouse>/_lakepipe/streaming/<pipeline>/<target>/quarantine} with the columns {@code source, position,
+ * raw_value, reason, batch_id, run_id, quarantined_at}. Each micro-batch's records are appended in one commit that
+ * carries the batch's marker, so a retried batch does not quarantine its records twice.
+ */
+final class StreamQuarantine {
+  /** Delta serialises concurrent appends in its log; the table is an ordinary one of the warehouse. */
+  private static final String FORMAT = "delta";
+
+  private final TableFormat format = TableFormats.get(FORMAT);
+  private final TableAddress address;
+
+  StreamQuarantine(EngineSettings settings, String pipeline, String target) {
+    this.address = TableAddresses.resolve(settings, format, target + "_quarantine",
+        Optional.of(StreamRun.folder(pipeline, target) + "/quarantine"), Optional.empty(), Map.of());
+  }
+
+  /** Where the table is, for messages and readers. */
+  String location() {
+    return address.location();
+  }
+
+  TableReader reader(SparkSession spark) {
+    return format.reader(spark, address);
+  }
+
+  /**
+   * Appends the records, unless the table already holds the batch.
+   *
+   * @param records rows with the columns position, raw_value and reason
+   */
+  Optional<Commit> append(SparkSession spark, String source, Dataset<Row> records, BatchMarker marker,
+      CommitContext context) {
+    if (marker.heldBy(reader(spark).latestCommit(), source)) {
+      return Optional.empty();
+    }
+    Column[] columns = {lit(source).as("source"), records.col("position"), records.col("raw_value"),
+        records.col("reason"), lit(marker.batchId()).as("batch_id"), lit(context.runId()).as("run_id"),
+        current_timestamp().as("quarantined_at")};
+    return Optional.of(format.writer(spark, address, TableLayout.unkeyed(List.of()))
+        .append(records.select(columns), context));
+  }
+}

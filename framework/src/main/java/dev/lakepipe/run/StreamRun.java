@@ -1,0 +1,162 @@
+package dev.lakepipe.run;
+
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.FormatTraits;
+import dev.lakepipe.spec.SourceSpec;
+import dev.lakepipe.spec.StreamingSpec;
+import dev.lakepipe.spec.TargetSpec;
+import dev.lakepipe.spec.WriteMode;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * A streaming run: one Structured Streaming query per target over the one streamed source its rows come from
+ * ({@code read = stream}, or a Kafka source), each micro-batch written by a {@link MicroBatchSink} as an increment.
+ * The query's checkpoint is under {@code <warehouse>/_lakepipe/streaming/<pipeline>/<target>/checkpoint}. With
+ * trigger {@code available-now} the run processes what there is and ends; with {@code processing-time} it runs until
+ * the JVM is told to stop ({@link GracefulStop}).
+ */
+public final class StreamRun {
+  private static final Set<WriteMode> MODES = EnumSet.of(WriteMode.APPEND, WriteMode.UPSERT, WriteMode.DELETE);
+
+  private final SparkSession spark;
+
+  public StreamRun(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** The folder of a target's streaming state, relative to the warehouse. */
+  static String folder(String pipeline, String target) {
+    return "_lakepipe/streaming/" + pipeline + "/" + target;
+  }
+
+  /**
+   * @throws StreamingNotSupportedException when a target has no streamed source, more than one, a mode other than
+   *     append, upsert and delete, or a format without commits (nothing ran)
+   */
+  public static void check(Plan plan) {
+    List<String> reasons = new ArrayList<>();
+    for (TargetSpec target : plan.writes()) {
+      List<String> streamed = streamedSources(plan, target).stream().map(SourceSpec::name).toList();
+      if (streamed.isEmpty()) {
+        reasons.add("target " + target.name() + " reads no streamed source (read = stream, or a stream format"
+            + " such as kafka)");
+      } else if (streamed.size() > 1) {
+        reasons.add("target " + target.name() + " reads " + streamed.size() + " streamed sources ("
+            + String.join(", ", streamed) + "); one stream drives a target, the other sources are read as snapshots");
+      }
+      if (!MODES.contains(target.mode())) {
+        reasons.add("target " + target.name() + " has mode " + target.mode().specName()
+            + ", which does not apply to a stream (append, upsert, delete)");
+      }
+      FormatTraits format = TableFormats.get(target.format());
+      if (!format.supportsChangeReads()) {
+        reasons.add("target " + target.name() + " is " + format.name() + ", which keeps no commits to write each"
+            + " micro-batch exactly once");
+      }
+    }
+    if (!reasons.isEmpty()) {
+      throw new StreamingNotSupportedException(reasons);
+    }
+  }
+
+  private static List<SourceSpec> streamedSources(Plan plan, TargetSpec target) {
+    Set<String> upstream = plan.upstream(target.from());
+    return plan.reads().stream().filter(s -> s.streamed() && upstream.contains(s.name())).toList();
+  }
+
+  /**
+   * Runs until every query ends: all available data processed ({@code available-now}), or the JVM told to stop.
+   *
+   * @param progress told of each source and target when the run ends
+   * @param batches told of each micro-batch as soon as it is written
+   * @param stop stops the queries when the JVM is told to stop, waiting for the batches being written
+   * @throws StreamingNotSupportedException see {@link #check}
+   * @throws RunFailedException naming the source that could not be streamed, or the target whose query failed
+   */
+  RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress, Consumer<BatchProgress> batches,
+      GracefulStop stop) {
+    check(plan);
+    long start = System.nanoTime();
+    Tables tables = new Tables(spark, plan.spec().settings());
+    List<MicroBatchSink> sinks = new ArrayList<>();
+    List<StreamingQuery> queries = new ArrayList<>();
+    List<NodeResult> results = new ArrayList<>();
+    try {
+      for (TargetSpec target : plan.writes()) {
+        SourceSpec source = streamedSources(plan, target).get(0);
+        MicroBatchSink sink = new MicroBatchSink(plan, target, source, options, stop.gate(), batches);
+        sinks.add(sink);
+        queries.add(start(plan, target, tables, source, sink));
+      }
+      stop.watch(queries);
+      for (int i = 0; i < queries.size(); i++) {
+        await(queries.get(i), plan.writes().get(i), stop);
+      }
+      for (int i = 0; i < sinks.size(); i++) {
+        TargetSpec target = plan.writes().get(i);
+        MicroBatchSink sink = sinks.get(i);
+        SourceSpec source = streamedSources(plan, target).get(0);
+        results.add(new NodeResult(NodeResult.Kind.READ, source.name(), tables.describe(source) + " streamed",
+            OptionalLong.of(sink.rowsIn()), 0, Optional.empty(), Optional.empty()));
+        results.add(new NodeResult(NodeResult.Kind.WRITE, target.name(), tables.describe(target) + ", "
+            + sink.quarantined() + " quarantined", OptionalLong.of(sink.rowsOut()), 0, sink.lastCommit(),
+            Optional.empty()));
+      }
+      results.forEach(progress);
+      return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
+          (System.nanoTime() - start) / 1e9);
+    } finally {
+      queries.forEach(StreamRun::stopQuietly);
+    }
+  }
+
+  private static StreamingQuery start(Plan plan, TargetSpec target, Tables tables, SourceSpec source,
+      MicroBatchSink sink) {
+    StreamingSpec streaming = plan.spec().streaming();
+    Trigger trigger = streaming.trigger() == StreamingSpec.Trigger.AVAILABLE_NOW ? Trigger.AvailableNow()
+        : Trigger.ProcessingTime(streaming.interval().toMillis());
+    String checkpoint = plan.spec().settings().warehouse() + "/" + folder(plan.spec().name(), target.name())
+        + "/checkpoint";
+    try {
+      return tables.reader(source).stream().writeStream()
+          .queryName(plan.spec().name() + "." + target.name())
+          .option("checkpointLocation", checkpoint)
+          .trigger(trigger)
+          .foreachBatch(sink)
+          .start();
+    } catch (TimeoutException | RuntimeException e) {
+      throw new RunFailedException("read " + source.name() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void await(StreamingQuery query, TargetSpec target, GracefulStop stop) {
+    try {
+      query.awaitTermination();
+    } catch (StreamingQueryException e) {
+      if (!stop.stopping()) {
+        Throwable cause = e.cause() == null ? e : e.cause();
+        throw new RunFailedException("write " + target.name() + " failed: " + cause.getMessage(), e);
+      }
+    }
+  }
+
+  private static void stopQuietly(StreamingQuery query) {
+    try {
+      query.stop();
+    } catch (TimeoutException e) {
+      // Its batch never committed; the checkpoint retries it at the next start.
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lakepipe.run;
+
+import static dev.lakepipe.run.OrderStream.FORMATS;
+import static dev.lakepipe.run.OrderStream.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.format.Commit;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka into Hudi, Delta and Iceberg through streaming runs on a real broker: out-of-order events inside and across
+ * micro-batches end in the latest state of each order, malformed records are quarantined with their position and
+ * reason (consumed = written + quarantined), and each {@code available-now} run picks up exactly what arrived since
+ * the last one.
+ */
+class StreamRunTest {
+  @Test
+  void kafkaUpsertsEndInTheLatestStateOfEachKey() {
+    OrderStream stream = new OrderStream("stream");
+    // Order 1's newest event comes first; order 2 arrives on two partitions; three malformed records.
+    stream.send(0, event(1, "paid", "10.00", 3), event(1, "created", "10.00", 1), event(2, "created", "20.00", 1),
+        "not json", "{\"order_id\":\"abc\",\"status\":\"paid\",\"amount\":1.00,\"updated_at\":\"2026-11-22T01:00:00Z\"}",
+        "{\"order_id\":null,\"status\":\"paid\",\"amount\":1.00,\"updated_at\":\"2026-11-22T01:00:00Z\"}");
+    stream.send(1, event(2, "shipped", "20.00", 4), event(3, "created", "30.00", 2));
+    String first = stream.run(ExitCodes.OK);
+    for (String format : FORMATS) {
+      assertTrue(first.matches("(?s).*batch  " + format + " +#0 +8 in, 5 out, 3 quarantined.*"), first);
+      assertEquals(List.of("1|paid|10.00|3", "2|shipped|20.00|4", "3|created|30.00|2"), stream.rows(format), format);
+      assertEquals(List.of(
+              stream.topic + "/0/3|not json|not a JSON object",
+              stream.topic + "/0/4|{\"order_id\":\"abc\",|wrong type: order_id: 'abc' is not bigint",
+              stream.topic + "/0/5|{\"order_id\":null,\"|null key: order_id"),
+          stream.quarantine(format).orderBy("position").collectAsList().stream()
+              .map(r -> r.getAs("position") + "|" + r.<String>getAs("raw_value").substring(0,
+                  Math.min(18, r.<String>getAs("raw_value").length())) + "|" + r.getAs("reason")).toList(), format);
+    }
+
+    // Late events: order 2's older update loses to the stored one; order 1 moves on; order 4 is new.
+    stream.send(0, event(2, "created", "20.00", 2), event(1, "delivered", "10.00", 5));
+    stream.send(1, event(4, "created", "40.00", 6));
+    String second = stream.run(ExitCodes.OK);
+    for (String format : FORMATS) {
+      assertTrue(second.matches("(?s).*batch  " + format + " +#1 +3 in, 3 out, 0 quarantined.*"), second);
+      assertEquals(List.of("1|delivered|10.00|5", "2|shipped|20.00|4", "3|created|30.00|2", "4|created|40.00|6"),
+          stream.rows(format), format);
+    }
+
+    // Nothing arrived: no batch, no commit.
+    List<Optional<Commit>> before = FORMATS.stream().map(stream::latestCommit).toList();
+    String third = stream.run(ExitCodes.OK);
+    assertFalse(third.contains(" in, "), third);
+    assertEquals(before, FORMATS.stream().map(stream::latestCommit).toList());
+    FORMATS.forEach(format -> assertEquals(3, stream.quarantine(format).count(), format));
+  }
+}

@@ -1,0 +1,310 @@
+package dev.lakepipe.pipelines.bench;
+
+import static org.apache.spark.sql.functions.max;
+
+import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.cli.Runs;
+import dev.lakepipe.cli.VerboseOption;
+import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableAddresses;
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.kafka.broker.LocalKafkaBroker;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.run.PipelineRunner;
+import dev.lakepipe.run.RunMode;
+import dev.lakepipe.run.RunOptions;
+import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.spec.InvalidSpecException;
+import dev.lakepipe.spec.JobSpec;
+import dev.lakepipe.spec.SpecLoader;
+import dev.lakepipe.spec.TargetSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lakepipe bench streaming}: for each format, events produced to Kafka at a steady rate are upserted into a
+ * table of that format by a streaming run with a processing-time trigger (the order events pipeline,
+ * conf/jobs/order-events-stream.conf), while a reader polls the table. Freshness is, for each event, the time from
+ * its production to the moment the reader first sees it in the table; the rate is the events the reader saw per
+ * second. One JSON line per format, with the peak heap of the process beside.
+ */
+@Command(name = "streaming", mixinStandardHelpOptions = true,
+    description = {"Kafka -> Hudi / Delta / Iceberg with a processing-time trigger: sustained events per second and"
+        + " end-to-end freshness (event produced -> visible to a reader of the table), one JSON line per format.",
+        "Starts a local Kafka broker (module kafka-broker) unless --bootstrap-servers names one."})
+final class StreamingBench implements Callable<Integer> {
+  private static final long POLL_MILLIS = 200;
+  private static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(2);
+  private static final String[] STATUSES = {"created", "paid", "shipped", "delivered"};
+
+  @Option(names = "--spec", paramLabel = "FILE",
+      defaultValue = "${env:LAKEPIPE_HOME:-.}/conf/jobs/order-events-stream.conf",
+      description = "The streaming spec; its Kafka source and target are pointed at the bench's (default:"
+          + " ${DEFAULT-VALUE}).")
+  Path spec;
+
+  @Option(names = "--formats", split = ",", defaultValue = "hudi,delta,iceberg",
+      description = "Target formats, measured one after the other (default: ${DEFAULT-VALUE}).")
+  List<String> formats;
+
+  @Option(names = "--rate", defaultValue = "200", description = "Events produced per second (default:"
+      + " ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--seconds", defaultValue = "60", description = "How long events are produced, per format"
+      + " (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--interval", defaultValue = "5s", description = "The trigger's interval (default:"
+      + " ${DEFAULT-VALUE}).")
+  String interval;
+
+  @Option(names = "--orders", defaultValue = "10000", description = "Distinct orders the events update (default:"
+      + " ${DEFAULT-VALUE}).")
+  int orders;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+      description = "An existing Kafka cluster to use instead of a local broker.")
+  String bootstrapServers;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Spec
+  CommandSpec command;
+
+  /**
+   * @throws InvalidSpecException when the spec is invalid (exit code 2)
+   * @throws ParameterException when a number is not positive, or a format unknown (exit code 2)
+   * @throws IOException when the local broker or the warehouse folder cannot be set up
+   */
+  @Override
+  public Integer call() throws InvalidSpecException, IOException, InterruptedException {
+    if (rate <= 0 || seconds <= 0 || orders <= 0) {
+      throw new ParameterException(command.commandLine(), "--rate, --seconds and --orders must be positive");
+    }
+    formats.stream().filter(f -> TableFormats.find(f).isEmpty()).findFirst().ifPresent(f -> {
+      throw new ParameterException(command.commandLine(), "unknown format " + f);
+    });
+    verbose.apply();
+    Path work = Files.createTempDirectory("lakepipe-bench-streaming-");
+    PrintWriter out = command.commandLine().getOut();
+    try (LocalKafkaBroker broker = bootstrapServers == null ? localBroker(work) : null) {
+      String servers = broker == null ? bootstrapServers : broker.bootstrapServers();
+      for (String format : formats) {
+        out.println(measure(format, servers, work.resolve("warehouse").toString()));
+        out.flush();
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static LocalKafkaBroker localBroker(Path work) throws IOException {
+    Path classpath = Path.of(System.getenv().getOrDefault("LAKEPIPE_HOME", "."), "kafka-broker", "target",
+        "broker.classpath");
+    if (!Files.exists(classpath)) {
+      throw new IllegalStateException("no Kafka broker class path at " + classpath + ": build the project"
+          + " (./mvnw -DskipTests package), or pass --bootstrap-servers");
+    }
+    return LocalKafkaBroker.start(classpath, work.resolve("kafka"));
+  }
+
+  private String measure(String format, String servers, String warehouse)
+      throws InvalidSpecException, InterruptedException {
+    String topic = "bench_" + format + "_" + System.currentTimeMillis();
+    JobSpec job = new SpecLoader(TableFormats.all(), System::getenv).load(spec, new SpecLoader.Options(
+        Optional.empty(), Optional.empty(), List.of(
+            "warehouse=\"" + warehouse + "\"",
+            "name=bench_streaming_" + format,
+            "streaming.trigger=processing-time",
+            "streaming.interval=" + interval,
+            "sources.order_events.options.bootstrap-servers=\"" + servers + "\"",
+            "sources.order_events.options.topics=" + topic,
+            "targets.orders_live.format=" + format,
+            "targets.orders_live.table=bench.orders_" + format)));
+    SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings()));
+    TargetSpec target = job.targets().get("orders_live");
+    TableFormat tableFormat = TableFormats.get(format);
+    TableAddress address = TableAddresses.resolve(job.settings(), tableFormat, target.name(), target.path(),
+        target.table(), target.options());
+    TableReader reader = tableFormat.reader(spark, address);
+    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP).toList();
+    heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+
+    int events = rate * seconds;
+    long[] producedAt = new long[events];
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    Thread runner = new Thread(() -> {
+      try {
+        new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(RunOptions.currentHour(), RunMode.STREAMING),
+            node -> { }, batch -> { });
+      } catch (RuntimeException e) {
+        failure.set(e);
+      }
+    }, "bench-stream");
+    runner.start();
+    // A first event creates the table; the measured ones start after it, so that creating it is not measured.
+    CountDownLatch tableCreated = new CountDownLatch(1);
+    Thread producer = new Thread(() -> produce(servers, topic, producedAt, tableCreated), "bench-producer");
+    producer.start();
+    while (latestCommit(reader).isEmpty() && failure.get() == null && runner.isAlive()) {
+      Thread.sleep(POLL_MILLIS);
+    }
+    tableCreated.countDown();
+
+    long[] visibleAt = new long[events];
+    int visible = 0;
+    Optional<Commit> seen = Optional.empty();
+    long drainUntil = Long.MAX_VALUE;
+    while (visible < events && System.currentTimeMillis() < drainUntil && failure.get() == null) {
+      Thread.sleep(POLL_MILLIS);
+      if (!producer.isAlive() && drainUntil == Long.MAX_VALUE) {
+        drainUntil = System.currentTimeMillis() + DRAIN_MILLIS;
+      }
+      // A catalog may cache the table's state; the reader must see each new commit.
+      address.identifier().ifPresent(table -> spark.catalog().refreshTable(table));
+      Optional<Commit> latest = latestCommit(reader);
+      if (latest.isEmpty() || latest.equals(seen)) {
+        continue;
+      }
+      seen = latest;
+      long now = System.currentTimeMillis();
+      Row newest = reader.snapshot().agg(max("seq")).head();
+      int upTo = newest.isNullAt(0) ? -1 : (int) Math.min(newest.getLong(0), events - 1);
+      for (int seq = visible; seq <= upTo; seq++) {
+        visibleAt[seq] = now;
+      }
+      visible = Math.max(visible, upTo + 1);
+    }
+    producer.join();
+    stopQueries(spark, job.name());
+    runner.join();
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    double peakHeapMb = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1048576.0;
+    return json(format, producedAt, visibleAt, visible, peakHeapMb);
+  }
+
+  /** The table's latest commit, or empty while the first write is still creating it. */
+  private static Optional<Commit> latestCommit(TableReader reader) {
+    try {
+      return reader.latestCommit();
+    } catch (RuntimeException creating) { // e.g. Hudi's TableNotFoundException between its first files and commit
+      return Optional.empty();
+    }
+  }
+
+  private String json(String format, long[] producedAt, long[] visibleAt, int visible, double peakHeapMb) {
+    double[] freshness = new double[visible];
+    for (int seq = 0; seq < visible; seq++) {
+      freshness[seq] = (visibleAt[seq] - producedAt[seq]) / 1e3;
+    }
+    // Falling behind shows as the last events waiting longer than the first ones.
+    int tenth = Math.max(1, visible / 10);
+    double lagGrowth = visible == 0 ? Double.NaN
+        : mean(freshness, visible - tenth, visible) - mean(freshness, 0, tenth);
+    // The sustained rate: events that became visible after the first commit seen, over the time they took.
+    int first = 0;
+    while (first < visible && visibleAt[first] == visibleAt[0]) {
+      first++;
+    }
+    double span = visible == 0 ? 0 : (visibleAt[visible - 1] - visibleAt[0]) / 1e3;
+    double rateSeen = span == 0 ? Double.NaN : (visible - first) / span;
+    Arrays.sort(freshness);
+    return String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
+            + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
+            + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\"}",
+        format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
+        producedAt.length, visible, interval);
+  }
+
+  private static double mean(double[] values, int from, int to) {
+    return Arrays.stream(values, from, to).average().orElse(Double.NaN);
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  }
+
+  /**
+   * Sends a first event (sequence -1), then, once the table exists, one event every 1/rate s, recording when each
+   * was handed to the producer.
+   */
+  private void produce(String servers, String topic, long[] producedAt, CountDownLatch tableCreated) {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    Random random = new Random(42);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(topic, event(-1, random, System.currentTimeMillis())));
+      tableCreated.await();
+      long start = System.nanoTime();
+      for (int seq = 0; seq < producedAt.length; seq++) {
+        long wait = start + seq * 1_000_000_000L / rate - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        producedAt[seq] = System.currentTimeMillis();
+        producer.send(new ProducerRecord<>(topic, event(seq, random, producedAt[seq])));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String event(int seq, Random random, long producedAt) {
+    return String.format(Locale.ROOT, "{\"seq\":%d,\"order_id\":%d,\"status\":\"%s\",\"amount\":%d.%02d,"
+            + "\"updated_at\":\"%s\"}", seq, random.nextInt(orders), STATUSES[random.nextInt(STATUSES.length)],
+        random.nextInt(500), random.nextInt(100), Instant.ofEpochMilli(producedAt));
+  }
+
+  private static void stopQueries(SparkSession spark, String pipeline) {
+    List<StreamingQuery> queries = new ArrayList<>(Arrays.asList(spark.streams().active()));
+    for (StreamingQuery query : queries) {
+      if (query.name() != null && query.name().startsWith(pipeline + ".")) {
+        try {
+          query.stop();
+        } catch (TimeoutException e) {
+          // The run ends with the JVM.
+        }
+      }
+    }
+  }
+}
