@@ -26,7 +26,8 @@ final class SpecValidator {
       Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "description");
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
-      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "description");
+      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "checks",
+      "description");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -218,6 +219,7 @@ final class SpecValidator {
     Optional<String> orderBy = section.string("order-by");
     List<String> partitionBy = section.stringList("partition-by");
     Map<String, String> options = section.settings("options");
+    List<CheckSpec> checks = CheckSpecReader.read(section, relations);
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       mode.filter(m -> !f.writeModes().contains(m)).ifPresent(m -> section.problem("mode", f.name()
@@ -253,7 +255,7 @@ final class SpecValidator {
       return Optional.empty();
     }
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
-        orderBy, partitionBy, options));
+        orderBy, partitionBy, options, checks));
   }
 
   private static boolean isIsoTime(String text) {
