@@ -59,9 +59,10 @@ public final class IncrementalRun {
       progress.accept(result);
     };
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
+    AuditGate gate = AuditGate.of(spark, plan, options);
     for (TargetSpec target : plan.writes()) {
       try (Views views = new Views(spark, options)) {
-        new TargetRun(plan, tables, views, target, context, record).run();
+        new TargetRun(plan, tables, views, target, context, record, gate).run();
       }
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
@@ -76,6 +77,7 @@ public final class IncrementalRun {
     private final TargetSpec target;
     private final CommitContext context;
     private final Consumer<NodeResult> record;
+    private final AuditGate gate;
     private final SourceSpec driving;
     /** The target's latest commit, which holds the checkpoint. */
     private Commit stored;
@@ -84,13 +86,14 @@ public final class IncrementalRun {
     private NetChanges net;
 
     TargetRun(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-        Consumer<NodeResult> record) {
+        Consumer<NodeResult> record, AuditGate gate) {
       this.plan = plan;
       this.tables = tables;
       this.views = views;
       this.target = target;
       this.context = context;
       this.record = record;
+      this.gate = gate;
       String source = IncrementalStrategy.of(plan, target).drivingSource().orElseThrow(
           () -> new IllegalArgumentException("target " + target.name() + " is not row-wise"));
       this.driving = plan.spec().sources().get(source);
@@ -162,10 +165,12 @@ public final class IncrementalRun {
         Map<String, String> after) {
       requireKeyColumns(rows.columns(), "columns of " + target.from());
       String[] keys = target.keys().stream().map(SqlMerge::quote).toArray(String[]::new);
-      Dataset<Row> upserts = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
+      Dataset<Row> computed = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
       // Source rows that the steps dropped (an update that now fails a filter) leave the target too.
-      Dataset<Row> deletes = views.cache(net.upserts().selectExpr(keys).except(upserts.selectExpr(keys))
+      Dataset<Row> deletes = views.cache(net.upserts().selectExpr(keys).except(computed.selectExpr(keys))
           .union(net.deletedKeys().selectExpr(keys)));
+      Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),
+          record);
       long upserted = upserts.count();
       long deleted = deletes.count();
       TableWriter writer = tables.writer(target);

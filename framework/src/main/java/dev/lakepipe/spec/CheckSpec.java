@@ -93,6 +93,11 @@ public record CheckSpec(String name, CheckType type, Level level, OnFail onFail,
     return text(key).map(v -> OptionalDouble.of(Double.parseDouble(v))).orElse(OptionalDouble.empty());
   }
 
+  /** The source or step a referential check reads; empty for other kinds. */
+  public Optional<String> reference() {
+    return text("reference");
+  }
+
   /** The metric of an anomaly check; empty for other kinds. */
   public Optional<Metric> metric() {
     return text("metric").flatMap(Metric::parse);
