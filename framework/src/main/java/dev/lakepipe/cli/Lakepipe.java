@@ -1,5 +1,6 @@
 package dev.lakepipe.cli;
 
+import dev.lakepipe.audit.QualityGateException;
 import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
@@ -81,6 +82,12 @@ public final class Lakepipe implements Runnable {
     if (e instanceof LockHeldException held) {
       err.println("lakepipe: " + held.getMessage() + "; nothing ran");
       return ExitCodes.CONFLICT;
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof QualityGateException failed) {
+        err.println("lakepipe: " + failed.getMessage());
+        return ExitCodes.QUALITY;
+      }
     }
     boolean verbose = line.getParseResult().hasMatchedOption("--verbose");
     if (verbose) {

@@ -25,6 +25,9 @@ public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, L
   public static Plan of(JobSpec spec) {
     Set<String> needed = new LinkedHashSet<>();
     spec.targets().values().forEach(t -> collect(t.from(), spec, needed));
+    // Referential checks read their reference as a view.
+    spec.targets().values().forEach(t -> t.checks().forEach(c -> c.reference().ifPresent(r -> collect(r, spec,
+        needed))));
     List<StepSpec> ordered = new ArrayList<>();
     Set<String> done = new TreeSet<>(spec.sources().keySet());
     // Repeatedly take the ready steps in name order: a stable order that users can predict from the spec.

@@ -45,8 +45,8 @@ final class AffectedKeyRefresh extends TargetRefresh {
   private final List<AffectedKeys.Part> parts = new ArrayList<>();
 
   AffectedKeyRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-      Consumer<NodeResult> record, IncrementalStrategy strategy) {
-    super(plan, tables, views, target, context, record);
+      Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
+    super(plan, tables, views, target, context, record, gate);
     this.changing = strategy.changingSources();
   }
 

@@ -39,6 +39,9 @@ public final class BatchRun {
   /**
    * @param progress told of each node as soon as it is done
    * @throws RunFailedException naming the node that failed
+   * @throws dev.lakepipe.audit.QualityGateException when an error-level check of a target failed; no target was
+   *     written
+   * @throws IllegalStateException when a target declares checks and no data-quality module is on the class path
    */
   public RunResult run(Plan plan, RunOptions options, Consumer<NodeResult> progress) {
     long start = System.nanoTime();
@@ -50,6 +53,7 @@ public final class BatchRun {
       progress.accept(result);
     };
     Map<String, String> readCommits = new LinkedHashMap<>();
+    AuditGate gate = AuditGate.of(spark, plan, options);
     try (Views views = new Views(spark, options)) {
       for (SourceSpec source : plan.reads()) {
         NodeResult read = Nodes.timed(NodeResult.Kind.READ, source.name(), () -> read(tables, source, views));
@@ -59,11 +63,17 @@ public final class BatchRun {
       for (StepSpec step : plan.steps()) {
         record.accept(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step)));
       }
+      // Every target is audited before any is written: a failed error-level check publishes nothing of the run.
+      Map<String, Dataset<Row>> approved = new LinkedHashMap<>();
+      for (TargetSpec target : plan.writes()) {
+        approved.put(target.name(), gate.audit(target, views.get(target.from()),
+            TableAfter.ofWrite(tables, target, !plan.incrementalSources(target).isEmpty()), record));
+      }
       for (TargetSpec target : plan.writes()) {
         Map<String, String> checkpoints = new LinkedHashMap<>();
         plan.incrementalSources(target).forEach(s -> checkpoints.put(s.name(), readCommits.get(s.name())));
         record.accept(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> write(tables, target,
-            views.get(target.from()), context.withCheckpoints(checkpoints), !checkpoints.isEmpty())));
+            approved.get(target.name()), context.withCheckpoints(checkpoints), !checkpoints.isEmpty())));
       }
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,

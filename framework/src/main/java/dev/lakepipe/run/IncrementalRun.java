@@ -39,12 +39,13 @@ public final class IncrementalRun {
       progress.accept(result);
     };
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
+    AuditGate gate = AuditGate.of(spark, plan, options);
     for (TargetSpec target : plan.writes()) {
       IncrementalStrategy strategy = IncrementalStrategy.of(plan, target);
       try (Views views = new Views(spark, options)) {
         TargetRefresh refresh = switch (strategy.kind()) {
-          case ROW_WISE -> new RowWiseRefresh(plan, tables, views, target, context, record, strategy);
-          case AFFECTED_KEYS -> new AffectedKeyRefresh(plan, tables, views, target, context, record, strategy);
+          case ROW_WISE -> new RowWiseRefresh(plan, tables, views, target, context, record, gate, strategy);
+          case AFFECTED_KEYS -> new AffectedKeyRefresh(plan, tables, views, target, context, record, gate, strategy);
           case NONE -> throw new IllegalArgumentException("target " + target.name() + " is " + strategy.reason());
         };
         refresh.run();

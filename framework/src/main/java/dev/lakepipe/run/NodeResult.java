@@ -18,6 +18,9 @@ public record NodeResult(Kind kind, String name, String detail, OptionalLong row
     Optional<Commit> commit, Optional<String> since) {
   /** The kind of node. */
   public enum Kind {
-    READ, STEP, WRITE
+    READ, STEP,
+    /** The data-quality checks of a target, before it is written; rows = rows audited. */
+    AUDIT,
+    WRITE
   }
 }

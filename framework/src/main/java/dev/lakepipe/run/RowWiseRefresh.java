@@ -27,8 +27,8 @@ final class RowWiseRefresh extends TargetRefresh {
   private final SourceSpec driving;
 
   RowWiseRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-      Consumer<NodeResult> record, IncrementalStrategy strategy) {
-    super(plan, tables, views, target, context, record);
+      Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
+    super(plan, tables, views, target, context, record, gate);
     this.driving = plan.spec().sources().get(strategy.drivingSource().orElseThrow());
   }
 

@@ -35,17 +35,19 @@ abstract class TargetRefresh {
   protected final TargetSpec target;
   private final CommitContext context;
   private final Consumer<NodeResult> record;
+  private final AuditGate gate;
   /** The target's latest commit, which holds the checkpoints. */
   private Commit stored;
 
   TargetRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-      Consumer<NodeResult> record) {
+      Consumer<NodeResult> record, AuditGate gate) {
     this.plan = plan;
     this.tables = tables;
     this.views = views;
     this.target = target;
     this.context = context;
     this.record = record;
+    this.gate = gate;
   }
 
   /** Refreshes the target. */
@@ -104,14 +106,19 @@ abstract class TargetRefresh {
   }
 
   /**
-   * Upserts the rows (latest wins by the target's order-by) and deletes the keys; the last commit carries the new
-   * checkpoints. Also with nothing to write a commit is made, to record them.
+   * Audits the rows (the target's data-quality checks, which may quarantine some), then upserts them (latest wins
+   * by the target's order-by) and deletes the keys; the last commit carries the new checkpoints. Also with nothing
+   * to write a commit is made, to record them.
+   *
+   * @throws dev.lakepipe.audit.QualityGateException when an error-level check failed: nothing is committed
    */
   protected final void write(Dataset<Row> rows, Dataset<Row> deleteKeys, Map<String, String> before,
       Map<String, String> after) {
+    Dataset<Row> deletes = views.cache(deleteKeys.selectExpr(quotedKeys()));
+    Dataset<Row> computed = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
+    Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),
+        record);
     record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> {
-      Dataset<Row> upserts = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
-      Dataset<Row> deletes = views.cache(deleteKeys.selectExpr(quotedKeys()));
       long computing = System.nanoTime();
       long upserted = upserts.count();
       long deleted = deletes.count();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -119,6 +120,24 @@ final class SpecSection {
       return Optional.empty();
     }
     return string(key);
+  }
+
+  /** How many problems the spec has so far, to tell whether reading a part added one. */
+  int problemCount() {
+    return problems.size();
+  }
+
+  /** A number. */
+  OptionalDouble number(String key) {
+    if (!has(key)) {
+      return OptionalDouble.empty();
+    }
+    ConfigValue value = object.get(key);
+    if (value.valueType() != ConfigValueType.NUMBER) {
+      problem(key, "expected a number, got " + describe(value));
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(((Number) value.unwrapped()).doubleValue());
   }
 
   Optional<Boolean> bool(String key) {

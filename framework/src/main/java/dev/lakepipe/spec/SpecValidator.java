@@ -28,7 +28,7 @@ final class SpecValidator {
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "keys-from",
-      "description");
+      "checks", "description");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -238,6 +238,7 @@ final class SpecValidator {
     Optional<String> orderBy = section.string("order-by");
     List<String> partitionBy = section.stringList("partition-by");
     Map<String, String> options = section.settings("options");
+    List<CheckSpec> checks = CheckSpecReader.read(section, relations);
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       mode.filter(m -> !f.writeModes().contains(m)).ifPresent(m -> section.problem("mode", f.name()
@@ -270,7 +271,7 @@ final class SpecValidator {
       return Optional.empty();
     }
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
-        orderBy, partitionBy, options, keysFrom));
+        orderBy, partitionBy, options, keysFrom, checks));
   }
 
   /** {@code keys-from { <source> { <target column> = "<SQL expression over the source>" } }}. */

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param keysFrom for incremental runs that refresh affected keys: per source, SQL expressions over the source's
  *     columns that give key columns of the target (not necessarily all), so that a changed source row names the
  *     target rows it affects; a source not listed maps by its columns named like the keys
+   * @param checks the data-quality checks its rows must pass before they are published, by name
  */
 public record TargetSpec(
     String name,
@@ -28,7 +29,8 @@ public record TargetSpec(
     Optional<String> orderBy,
     List<String> partitionBy,
     Map<String, String> options,
-    Map<String, Map<String, String>> keysFrom) {
+    Map<String, Map<String, String>> keysFrom,
+    List<CheckSpec> checks) {
   public TargetSpec {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
@@ -36,5 +38,6 @@ public record TargetSpec(
     Map<String, Map<String, String>> copy = new TreeMap<>();
     keysFrom.forEach((source, columns) -> copy.put(source, Collections.unmodifiableMap(new TreeMap<>(columns))));
     keysFrom = Collections.unmodifiableMap(copy);
+    checks = List.copyOf(checks);
   }
 }

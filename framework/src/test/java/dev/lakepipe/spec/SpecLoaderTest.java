@@ -29,7 +29,7 @@ class SpecLoaderTest {
     TargetSpec orders = hocon.targets().get("orders");
     assertEquals(new TargetSpec("orders", "orders_latest", "hudi", Optional.empty(), Optional.of("dw.orders"),
         WriteMode.UPSERT, List.of("order_id"), Optional.of("updated_at"), List.of("order_date"),
-        Map.of("hoodie.datasource.write.table.type", "MERGE_ON_READ"), Map.of()), orders);
+        Map.of("hoodie.datasource.write.table.type", "MERGE_ON_READ"), Map.of(), List.of()), orders);
     assertEquals(List.of("order_date"), hocon.targets().get("gmv_daily").partitionBy());
   }
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
  * per measurement, with the peak heap beside the times. They are commands, not tests: timings on shared machines are
  * noisy, ratios measured in one run are not.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {IncrementalBench.class, StreamingBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    subcommands = {IncrementalBench.class, QualityBench.class, StreamingBench.class},
     description = "Benchmarks on generated e-commerce data; each prints JSON lines to stdout.")
 public final class BenchCommand implements Runnable {
   @Spec

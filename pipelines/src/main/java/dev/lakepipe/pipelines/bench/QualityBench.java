@@ -1,0 +1,198 @@
+package dev.lakepipe.pipelines.bench;
+
+import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.cli.Runs;
+import dev.lakepipe.cli.VerboseOption;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.pipelines.EcommerceGenerator;
+import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.spec.InvalidSpecException;
+import dev.lakepipe.spec.JobSpec;
+import dev.lakepipe.spec.SpecLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lakepipe bench quality}: the cost of the write-audit-publish gate on an hourly run. The hour's order events
+ * (latest version per order, with its shop) are upserted into a Delta table that holds every earlier order, three
+ * ways, in turns: without checks, with the full check set of the spec (one Deequ pass), and without checks followed
+ * by the same checks as one Spark query each. Prints one JSON line with the median seconds of each, the overhead
+ * (with checks / without) and the peak heap.
+ */
+@Command(name = "quality", mixinStandardHelpOptions = true,
+    description = "Time an hourly run without checks, with its check set (one Deequ pass), and with the same checks"
+        + " as separate Spark queries; prints one JSON line.")
+public final class QualityBench implements Callable<Integer> {
+  /** The checks of the checked run: row checks, key uniqueness, row count, a referential and an anomaly check. */
+  static final String CHECKS = """
+      checks {
+        order_id_complete { kind = completeness, column = order_id }
+        order_id_unique { kind = uniqueness, columns = [order_id], scope = rows }
+        amount_non_negative { kind = non-negative, column = amount }
+        status_known { kind = allowed-values, column = status,
+          values = [created, paid, shipped, delivered, refunded, cancelled] }
+        updated_after_created { kind = predicate, sql = "updated_at >= created_at" }
+        some_orders { kind = row-count, min = 1 }
+        shop_known { kind = referential, column = shop_id, reference = shops, reference-column = shop_id }
+        hourly_orders { kind = rate-of-change, metric = size, max-decrease = 0.9, max-increase = 10 }
+      }
+      """;
+  /** The same checks as separate queries: each counts the rows (or keys) that break one check. */
+  static final List<String> SEPARATE_QUERIES = List.of(
+      "SELECT count(*) FROM hourly WHERE order_id IS NULL",
+      "SELECT count(*) FROM (SELECT order_id FROM hourly GROUP BY order_id HAVING count(*) > 1)",
+      "SELECT count(*) FROM hourly WHERE amount < 0",
+      "SELECT count(*) FROM hourly WHERE status NOT IN ('created', 'paid', 'shipped', 'delivered', 'refunded',"
+          + " 'cancelled')",
+      "SELECT count(*) FROM hourly WHERE NOT coalesce(updated_at >= created_at, false)",
+      "SELECT count(*) FROM hourly",
+      "SELECT count(*) FROM hourly h LEFT ANTI JOIN shops s ON h.shop_id = s.shop_id",
+      "SELECT count(*) FROM hourly");
+  private static final String SPEC = """
+      name = %s
+      warehouse = "%s"
+      sources {
+        events { format = parquet, path = "%s" }
+        shops { format = parquet, path = raw/shops }
+      }
+      steps {
+        hourly {
+          sql = \"""
+            SELECT o.order_id, o.user_id, o.shop_id, s.shop_name, o.status, o.amount, o.created_at, o.updated_at,
+                   o.order_date
+            FROM (SELECT *, row_number() OVER (PARTITION BY order_id ORDER BY updated_at DESC) AS recency
+                  FROM events) o
+            LEFT JOIN shops s ON s.shop_id = o.shop_id
+            WHERE o.recency = 1 AND o.op <> 'D'
+          \"""
+        }
+      }
+      targets {
+        order_detail {
+          from = hourly, format = delta, table = dw.order_detail, mode = upsert, keys = [order_id],
+          order-by = updated_at
+          %s
+        }
+      }
+      """;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Option(names = "--orders-per-day", paramLabel = "N", defaultValue = "200000",
+      description = "Orders created per day (default: ${DEFAULT-VALUE}).")
+  long ordersPerDay;
+
+  @Option(names = "--days", paramLabel = "N", defaultValue = "3", description = "Days of history (default: 3).")
+  int days;
+
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+      description = "Hours measured; each is run the three ways in turn (default: 3).")
+  int rounds;
+
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Scratch warehouse (default: a temporary folder).")
+  Path warehouse;
+
+  @Spec
+  CommandSpec command;
+
+  @Override
+  public Integer call() throws IOException, InvalidSpecException {
+    Path root = warehouse != null ? warehouse : Files.createTempDirectory("lakepipe-bench-quality-");
+    EcommerceGenerator.Config config = new EcommerceGenerator.Config(42, LocalDate.parse("2026-11-01"), days,
+        ordersPerDay, 100);
+    verbose.apply();
+    JobSpec load = spec(root, "bench_load", "raw/order_events", "");
+    SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(load.settings()));
+    EcommerceGenerator generator = new EcommerceGenerator(spark, config);
+    generator.shops().write().mode(SaveMode.Overwrite).parquet(root + "/raw/shops");
+    Instant end = config.end();
+    generator.orderEvents(config.start(), end).write().mode(SaveMode.Overwrite).parquet(root + "/raw/order_events");
+    PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+    Runs.run(load, end, quiet);
+
+    List<Double> without = new ArrayList<>();
+    List<Double> with = new ArrayList<>();
+    List<Double> separate = new ArrayList<>();
+    resetPeaks();
+    for (int round = 0; round < rounds; round++) {
+      // The hours after the loaded history: updates of old orders and new ones.
+      Instant hour = end.plus(Duration.ofHours(round));
+      String folder = "raw/hour_" + round;
+      generator.orderEvents(hour, hour.plus(Duration.ofHours(1))).write().mode(SaveMode.Overwrite)
+          .parquet(root + "/" + folder);
+      JobSpec plain = spec(root, "bench_plain", folder, "");
+      JobSpec checked = spec(root, "bench_checked", folder, CHECKS);
+      without.add(seconds(() -> Runs.run(plain, hour, quiet)));
+      with.add(seconds(() -> Runs.run(checked, hour, quiet)));
+      separate.add(seconds(() -> {
+        Runs.run(plain, hour, quiet);
+        spark.read().parquet(root + "/" + folder).createOrReplaceTempView("events");
+        spark.read().parquet(root + "/raw/shops").createOrReplaceTempView("shops");
+        Dataset<Row> hourly = spark.sql(plain.steps().get("hourly").sql().orElseThrow()).cache();
+        hourly.createOrReplaceTempView("hourly");
+        SEPARATE_QUERIES.forEach(query -> spark.sql(query).collectAsList());
+        hourly.unpersist();
+        return null;
+      }));
+    }
+    double withoutS = median(without);
+    double withS = median(with);
+    command.commandLine().getOut().printf(Locale.ROOT, "{\"without_checks_s\":%.2f,\"with_checks_s\":%.2f,"
+            + "\"separate_queries_s\":%.2f,\"overhead\":%.3f,\"peak_heap_mb\":%d,\"orders_per_day\":%d,\"days\":%d,"
+            + "\"rounds\":%d}%n", withoutS, withS, median(separate), withS / withoutS, peakHeapMb(), ordersPerDay,
+        days, rounds);
+    return ExitCodes.OK;
+  }
+
+  private static JobSpec spec(Path root, String name, String events, String checks) throws IOException,
+      InvalidSpecException {
+    Path file = root.resolve(name + ".conf");
+    Files.writeString(file, SPEC.formatted(name, root, events, checks));
+    return new SpecLoader(TableFormats.all(), System::getenv).load(file, SpecLoader.Options.defaults());
+  }
+
+  private static double seconds(Supplier<?> work) {
+    long start = System.nanoTime();
+    work.get();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  }
+
+  private static void resetPeaks() {
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  private static long peakHeapMb() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
+  }
+}
