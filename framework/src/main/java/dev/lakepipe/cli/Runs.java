@@ -59,7 +59,7 @@ public final class Runs {
       RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, node -> {
         printer.node(node);
         events.node(node);
-      });
+      }, printer::batch);
       printer.summary(result);
       events.finished(result);
       return result;
