@@ -54,7 +54,10 @@ public final class MarketplaceTables {
     return tableFormat.writer(spark, address, layout);
   }
 
-  /** Applies order events (rows of {@link EcommerceGenerator#orderEvents}): upserts, then deletes. */
+  /**
+   * Applies order events (rows of {@link EcommerceGenerator#orderEvents}): upserts and deletes, in one commit where
+   * the format can.
+   */
   public void applyOrderEvents(Dataset<Row> events) {
     Dataset<Row> last = events
         .withColumn("recency", row_number().over(Window.partitionBy("order_id").orderBy(col("updated_at").desc())))
@@ -62,6 +65,10 @@ public final class MarketplaceTables {
     try {
       Dataset<Row> upserts = last.where("op = 'U'").drop("op");
       Dataset<Row> deletes = last.where("op = 'D'").drop("op");
+      if (orders.upsertsAndDeletesAtOnce()) {
+        orders.upsertAndDelete(upserts, deletes, nextWrite());
+        return;
+      }
       if (!upserts.isEmpty()) {
         orders.upsert(upserts, nextWrite());
       }
