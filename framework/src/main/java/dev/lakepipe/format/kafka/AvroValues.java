@@ -11,8 +11,8 @@ import static org.apache.spark.sql.functions.when;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.avro.SchemaConverters;
 import org.apache.spark.sql.avro.functions;
@@ -44,12 +44,15 @@ final class AvroValues implements ValueDecoder {
    */
   AvroValues(String source, Map<String, String> options) {
     this.schemaJson = options.get(ValueOptions.AVRO_SCHEMA);
+    Schema avro;
     try {
-      this.schema = (StructType) SchemaConverters.toSqlType(new Schema.Parser().parse(schemaJson)).dataType();
-    } catch (SchemaParseException | NullPointerException e) {
+      avro = new Schema.Parser().parse(schemaJson);
+    } catch (AvroRuntimeException e) {
       throw new IllegalArgumentException("options." + ValueOptions.AVRO_SCHEMA + " of Kafka source " + source
           + " is not an Avro schema: " + e.getMessage(), e);
     }
+    // A record, as the spec check made sure: its fields are the columns.
+    this.schema = (StructType) SchemaConverters.toSqlType(avro).dataType();
     this.confluentFramed = ValueOptions.isConfluentFramed(options);
     this.schemaId = ValueOptions.schemaId(options);
   }
@@ -72,14 +75,15 @@ final class AvroValues implements ValueDecoder {
     return base64(value);
   }
 
-  /** No value, not framed, another schema id, or not decodable. */
+  /** No value, no Confluent header, another schema id, or not decodable. */
   @Override
   public Column rejection(Column value, Column decoded) {
     Column undecoded = Arrays.stream(schema.fieldNames()).map(name -> decoded.getField(name).isNull())
         .reduce(Column::and).orElse(lit(true));
     Column rejection = when(value.isNull(), lit("no value"));
     if (confluentFramed) {
-      rejection = rejection.when(isFramed(value).equalTo(false), lit("missing Confluent magic byte"));
+      rejection = rejection.when(magicByte(value).equalTo(false), lit("missing Confluent magic byte"))
+          .when(length(value).lt(HEADER_BYTES), lit("shorter than Confluent's " + HEADER_BYTES + "-byte header"));
     }
     if (schemaId.isPresent()) {
       Column id = conv(hex(value.substr(2, 4)), 16, 10);
@@ -92,6 +96,10 @@ final class AvroValues implements ValueDecoder {
 
   /** Whether the value starts with Confluent's header: magic byte 0 and a schema id. */
   private static Column isFramed(Column value) {
-    return length(value).geq(HEADER_BYTES).and(value.substr(1, 1).equalTo(lit(new byte[] {0})));
+    return length(value).geq(HEADER_BYTES).and(magicByte(value));
+  }
+
+  private static Column magicByte(Column value) {
+    return value.substr(1, 1).equalTo(lit(new byte[] {0}));
   }
 }
