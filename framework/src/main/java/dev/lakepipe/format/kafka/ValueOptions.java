@@ -116,7 +116,7 @@ final class ValueOptions {
     ConfigValue type = record.get("type");
     ConfigValue fields = record.get("fields");
     if (type == null || !"record".equals(type.unwrapped()) || record.get("name") == null || fields == null
-        || fields.valueType() != ConfigValueType.LIST) {
+        || fields.valueType() != ConfigValueType.LIST || ((ConfigList) fields).isEmpty()) {
       return Optional.of(RECORD_SHAPE);
     }
     int index = 0;

@@ -55,7 +55,8 @@ class ValueOptionsTest {
   void anAvroSchemaMustBeARecordOfNamedTypedFields() {
     for (String schema : List.of("\"long\"", "{\"type\": \"record\", \"name\": \"R\"}",
         "{\"type\": \"enum\", \"name\": \"E\", \"symbols\": [\"A\"]}",
-        "{\"type\": \"record\", \"fields\": []}")) {
+        "{\"type\": \"record\", \"fields\": [{\"name\": \"id\", \"type\": \"long\"}]}",
+        "{\"type\": \"record\", \"name\": \"R\", \"fields\": []}")) {
       assertEquals(1, ValueOptions.problems(Map.of("value-format", "avro", "avro-schema", schema)).size(), schema);
     }
   }
