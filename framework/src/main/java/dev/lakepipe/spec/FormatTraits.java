@@ -2,6 +2,7 @@ package dev.lakepipe.spec;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** What spec validation needs to know of a table format; answered without Spark. */
@@ -44,5 +45,13 @@ public interface FormatTraits {
   /** What is wrong with a source's {@code options}, as messages naming the option; none by default. */
   default List<String> sourceOptionProblems(Map<String, String> options) {
     return List.of();
+  }
+
+  /**
+   * Why a source with these {@code options} must declare a {@code schema}, or must not ({@code declared} says
+   * whether it does); none by default.
+   */
+  default Optional<String> sourceSchemaProblem(Map<String, String> options, boolean declared) {
+    return Optional.empty();
   }
 }

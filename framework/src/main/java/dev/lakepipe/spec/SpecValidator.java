@@ -133,10 +133,13 @@ final class SpecValidator {
     boolean streamed = read.map("stream"::equals).orElse(format.filter(FormatTraits::isStream).isPresent());
     format.ifPresent(f -> {
       f.sourceOptionProblems(options).forEach(message -> section.problem("options", message));
-      if (f.isStream() && f.acceptsSchema() && !section.has("schema")) {
-        section.missing("schema", "missing required key (the schema of the " + f.name()
-            + " records' JSON values, e.g. schema = \"id BIGINT, name STRING\")");
-      }
+      f.sourceSchemaProblem(options, section.has("schema")).ifPresent(message -> {
+        if (section.has("schema")) {
+          section.problem("schema", message);
+        } else {
+          section.missing("schema", message);
+        }
+      });
       if (streamed && !f.supportsStreamingReads()) {
         section.problem("read", f.name() + " cannot be read as a stream (streamable: "
             + String.join(", ", streamingReadFormats()) + ")");

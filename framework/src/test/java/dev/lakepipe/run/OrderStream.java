@@ -34,10 +34,19 @@ final class OrderStream {
 
   final String name;
   final String topic;
+  private final String spec;
+  private final List<String> formats;
 
   OrderStream(String name) {
+    this(name, SPEC, FORMATS);
+  }
+
+  /** A pipeline like {@link #SPEC} that writes one target per format of {@code formats}, named after it. */
+  OrderStream(String name, String spec, List<String> formats) {
     this.name = name;
     this.topic = name + "_events";
+    this.spec = spec;
+    this.formats = formats;
   }
 
   /** The JSON of an order event at hour {@code hour}. */
@@ -55,17 +64,22 @@ final class OrderStream {
     TestKafka.send(topic, partition, messages);
   }
 
+  /** Sends the binary values, in order, to the topic's partition. */
+  void send(int partition, byte[]... values) {
+    TestKafka.sendBytes(topic, partition, List.of(values));
+  }
+
   /**
    * The command line of a run of the pipeline, after the program name.
    *
    * @param settings more {@code --set} values, e.g. {@code targets.hudi.mode=append}
    */
   List<String> arguments(String... settings) {
-    List<String> arguments = new ArrayList<>(List.of("run", SPEC, "--set", "warehouse=" + TestSpark.warehouse(),
+    List<String> arguments = new ArrayList<>(List.of("run", spec, "--set", "warehouse=" + TestSpark.warehouse(),
         "--set", "name=" + name,
         "--set", "sources.orders.options.bootstrap-servers=\"" + TestKafka.bootstrapServers() + "\"",
         "--set", "sources.orders.options.topics=" + topic));
-    FORMATS.forEach(format -> arguments.addAll(List.of("--set", "targets." + format + ".table=" + table(format))));
+    formats.forEach(format -> arguments.addAll(List.of("--set", "targets." + format + ".table=" + table(format))));
     for (String setting : settings) {
       arguments.addAll(List.of("--set", setting));
     }

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -43,13 +45,23 @@ public final class TestKafka {
 
   /** Sends the messages in order, all to partition {@code partition} of the topic (created on first use). */
   public static void send(String topic, int partition, List<Message> messages) {
+    send(topic, new StringSerializer(), messages.stream()
+        .map(message -> new ProducerRecord<>(topic, partition, message.key(), message.value())).toList());
+  }
+
+  /** Sends binary values without keys in order, all to partition {@code partition} of the topic. */
+  public static void sendBytes(String topic, int partition, List<byte[]> values) {
+    send(topic, new ByteArraySerializer(), values.stream()
+        .map(value -> new ProducerRecord<byte[], byte[]>(topic, partition, null, value)).toList());
+  }
+
+  private static <T> void send(String topic, Serializer<T> serializer, List<ProducerRecord<T, T>> records) {
     Properties properties = new Properties();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
-      for (Message message : messages) {
-        producer.send(new ProducerRecord<>(topic, partition, message.key(), message.value())).get();
+    try (KafkaProducer<T, T> producer = new KafkaProducer<>(properties, serializer, serializer)) {
+      for (ProducerRecord<T, T> record : records) {
+        producer.send(record).get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,12 +1,7 @@
 package dev.lakepipe.format.kafka;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.get_json_object;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
 
 import dev.lakepipe.format.ChangeSet;
 import dev.lakepipe.format.Commit;
@@ -24,18 +19,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads Kafka topics as a stream of JSON values parsed with the declared schema. A record that is not JSON, whose
- * field does not fit its declared type, or that has no value, keeps null columns and says why in {@link
- * StreamRecords#REJECTION}; the stream goes on.
+ * Reads Kafka topics as a stream of values decoded by a {@link ValueDecoder}: JSON with the declared schema, or Avro.
+ * A malformed record keeps null columns and says why in {@link StreamRecords#REJECTION}; the stream goes on.
  */
 final class KafkaReader implements TableReader {
-  private static final String CORRUPT = "_lakepipe_corrupt";
-  private static final String PARSED = "_lakepipe_parsed";
+  private static final String DECODED = "_lakepipe_decoded";
 
   private final SparkSession spark;
   private final TableAddress address;
@@ -81,60 +72,30 @@ final class KafkaReader implements TableReader {
   }
 
   /**
-   * @throws IllegalArgumentException when the source declares no schema, or it is not a Spark DDL schema
+   * @throws IllegalArgumentException when the schema of the values is missing or not a schema: the declared Spark DDL
+   *     schema of JSON values, or the Avro schema of Avro values
    */
   @Override
   public Dataset<Row> stream() {
-    StructType schema = declaredSchema();
+    Map<String, String> options = address.options();
+    ValueDecoder values = ValueOptions.isAvro(options) ? new AvroValues(address.name(), options)
+        : new JsonValues(address.name(), options.get(TableFormat.SCHEMA_OPTION));
     Dataset<Row> records = spark.readStream().format("kafka").options(clientOptions()).load();
-    Column value = col("value").cast(DataTypes.StringType);
-    Dataset<Row> parsed = records.select(
-        from_json(value, schema.add(CORRUPT, DataTypes.StringType),
-            Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)).as(PARSED),
-        value.as(StreamRecords.RAW),
+    Column value = col("value");
+    Dataset<Row> decoded = records.select(
+        values.decode(value).as(DECODED),
+        value,
         concat_ws("/", col("topic"), col("partition"), col("offset")).as(StreamRecords.POSITION),
         col("timestamp").as(StreamRecords.EVENT_TIME));
     List<Column> columns = new ArrayList<>();
-    for (StructField field : schema.fields()) {
-      columns.add(col(PARSED).getField(field.name()).as(field.name()));
+    for (StructField field : values.schema().fields()) {
+      columns.add(col(DECODED).getField(field.name()).as(field.name()));
     }
     columns.add(col(StreamRecords.POSITION));
-    columns.add(col(StreamRecords.RAW));
-    columns.add(rejection(schema).as(StreamRecords.REJECTION));
+    columns.add(values.raw(value).as(StreamRecords.RAW));
+    columns.add(values.rejection(value, col(DECODED)).as(StreamRecords.REJECTION));
     columns.add(col(StreamRecords.EVENT_TIME));
-    return parsed.select(columns.toArray(Column[]::new));
-  }
-
-  /** Why a record is malformed, or null: no value, not JSON, or the fields whose values do not fit their type. */
-  private static Column rejection(StructType schema) {
-    Column raw = col(StreamRecords.RAW);
-    Column notJson = from_json(raw, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), Map.of())
-        .isNull();
-    List<Column> wrongTypes = new ArrayList<>();
-    for (StructField field : schema.fields()) {
-      Column given = get_json_object(raw, "$." + field.name());
-      wrongTypes.add(when(given.isNotNull().and(col(PARSED).getField(field.name()).isNull()),
-          concat(lit(field.name() + ": '"), given, lit("' is not " + field.dataType().simpleString()))));
-    }
-    Column fields = concat_ws("; ", wrongTypes.toArray(Column[]::new));
-    return when(raw.isNull(), lit("no value"))
-        .when(col(PARSED).getField(CORRUPT).isNull(), lit(null).cast(DataTypes.StringType))
-        .when(notJson, lit("not a JSON object"))
-        .when(fields.notEqual(lit("")), concat(lit("wrong type: "), fields))
-        .otherwise(lit("does not match the declared schema"));
-  }
-
-  private StructType declaredSchema() {
-    String ddl = address.options().get(TableFormat.SCHEMA_OPTION);
-    if (ddl == null) {
-      throw new IllegalArgumentException("Kafka source " + address.name() + " needs the schema of its JSON values");
-    }
-    try {
-      return StructType.fromDDL(ddl);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("the schema of Kafka source " + address.name() + " is not a Spark DDL"
-          + " schema: " + e.getMessage(), e);
-    }
+    return decoded.select(columns.toArray(Column[]::new));
   }
 
   /** The Spark Kafka source's options from the spec's. */
