@@ -44,11 +44,6 @@ public abstract class LakeTableFormat implements TableFormat {
   }
 
   @Override
-  public final boolean acceptsSchema() {
-    return false;
-  }
-
-  @Override
   public final boolean supportsStreamingReads() {
     return true;
   }

@@ -15,19 +15,25 @@ public interface FormatTraits {
   /** Whether tables are named in a catalog ({@code table = db.name}) rather than located by path. */
   boolean catalogAddressed();
 
-  /** Whether sources of this format can be read as of a version or timestamp. */
-  boolean supportsTimeTravel();
+  /** Whether sources of this format can be read as of a version or timestamp; not unless the format says so. */
+  default boolean supportsTimeTravel() {
+    return false;
+  }
 
   /**
    * Whether the format can read what changed after a commit (inserts, updates with pre- and post-images,
    * deletes), so that a source of it can be read incrementally: false for formats without history. A table of a
    * format that supports it may still not record its changes (a Delta table without change data feed, a Hudi
-   * table without CDC).
+   * table without CDC). Not unless the format says so.
    */
-  boolean supportsChangeReads();
+  default boolean supportsChangeReads() {
+    return false;
+  }
 
-  /** Whether sources of this format take a declared {@code schema} (file formats). */
-  boolean acceptsSchema();
+  /** Whether sources of this format take a declared {@code schema} (files, streams); tables carry their own. */
+  default boolean acceptsSchema() {
+    return false;
+  }
 
   /** Whether streaming runs can read sources of this format as a stream ({@code read = stream}). */
   default boolean supportsStreamingReads() {

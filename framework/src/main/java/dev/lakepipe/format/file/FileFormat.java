@@ -48,16 +48,6 @@ public class FileFormat implements TableFormat {
   }
 
   @Override
-  public boolean supportsTimeTravel() {
-    return false;
-  }
-
-  @Override
-  public boolean supportsChangeReads() {
-    return false;
-  }
-
-  @Override
   public boolean acceptsSchema() {
     return true;
   }

@@ -64,16 +64,6 @@ public final class KafkaFormat implements TableFormat {
   }
 
   @Override
-  public boolean supportsTimeTravel() {
-    return false;
-  }
-
-  @Override
-  public boolean supportsChangeReads() {
-    return false;
-  }
-
-  @Override
   public boolean acceptsSchema() {
     return true;
   }
