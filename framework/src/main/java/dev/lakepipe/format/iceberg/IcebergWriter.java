@@ -3,9 +3,9 @@ package dev.lakepipe.format.iceberg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakepipe.format.AbstractTableWriter;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.SqlMerge;
+import dev.lakepipe.format.SqlMergeTableWriter;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableNotFoundException;
@@ -29,24 +29,25 @@ import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
  * MERGE. Each snapshot's summary carries the lakepipe properties. The first write creates a format-version 2
  * table, identity-partitioned by the layout, with the spec's options as table properties.
  */
-final class IcebergWriter extends AbstractTableWriter {
+final class IcebergWriter extends SqlMergeTableWriter {
   /** Write options with this prefix become snapshot summary properties, without the prefix. */
   private static final String SNAPSHOT_PROPERTY = "snapshot-property.";
 
   private final TableAddress address;
-  private final SqlMerge merge;
 
   IcebergWriter(SparkSession spark, TableAddress address, TableLayout layout, TableReader reader) {
-    super(reader, layout);
-    this.address = address;
-    String target = Arrays.stream(address.requireIdentifier().split("\\."))
-        .map(SqlMerge::quote)
-        .collect(Collectors.joining("."));
-    this.merge = new SqlMerge(spark, target, layout, (properties, statement) ->
+    super(reader, layout, new SqlMerge(spark, quotedIdentifier(address), layout, (properties, statement) ->
         CommitMetadata.withCommitProperties(properties, () -> {
           statement.run();
           return null;
-        }, RuntimeException.class));
+        }, RuntimeException.class)));
+    this.address = address;
+  }
+
+  private static String quotedIdentifier(TableAddress address) {
+    return Arrays.stream(address.requireIdentifier().split("\\."))
+        .map(SqlMerge::quote)
+        .collect(Collectors.joining("."));
   }
 
   @FunctionalInterface
@@ -67,26 +68,6 @@ final class IcebergWriter extends AbstractTableWriter {
   @Override
   protected void writeOverwritePartitions(Dataset<Row> rows, CommitContext context) {
     writeOrCreate(rows, context, DataFrameWriterV2::overwritePartitions);
-  }
-
-  @Override
-  protected void writeUpsert(Dataset<Row> rows, CommitContext context) {
-    merge.upsert(rows, context);
-  }
-
-  @Override
-  protected void writeDelete(Dataset<Row> keys, CommitContext context) {
-    merge.delete(keys, context);
-  }
-
-  @Override
-  public boolean upsertsAndDeletesAtOnce() {
-    return true;
-  }
-
-  @Override
-  protected void writeUpsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
-    merge.upsertAndDelete(rows, keys, context);
   }
 
   /** @throws TableNotFoundException when the table is dropped while being written */
