@@ -67,6 +67,26 @@ public record IncrementalStrategy(String target, Kind kind, Optional<String> dri
             + " replaced; keys no longer computed are deleted");
   }
 
+  /**
+   * The strategy of a target in a streaming run, where each micro-batch of the streamed source is its change:
+   * row-wise when the steps map, filter or enrich the streamed rows (any write mode), affected keys otherwise
+   * (upsert only: the keys a micro-batch names are recomputed from the sources' snapshots).
+   */
+  public static IncrementalStrategy ofStream(Plan plan, TargetSpec target, String streamed) {
+    Optional<String> notRowWise = rowWiseBlocker(plan, target, streamed);
+    if (notRowWise.isEmpty()) {
+      return rowWise(plan, target, streamed);
+    }
+    if (target.mode() != WriteMode.UPSERT) {
+      return none(target, notRowWise.get() + ", so a micro-batch's result alone is not the target's rows, and mode "
+          + target.mode().specName() + " cannot replace the keys it affects; use mode = upsert with keys");
+    }
+    return new IncrementalStrategy(target.name(), Kind.AFFECTED_KEYS, Optional.empty(), List.of(streamed),
+        "affected keys per micro-batch, as " + notRowWise.get() + ": the keys " + String.join(",", target.keys())
+            + " that each micro-batch of " + streamed + " " + keyMapping(target, streamed) + " names are"
+            + " recomputed from the sources' snapshots and replaced; keys no longer computed are deleted");
+  }
+
   /** Why the target's steps are not row-wise over its one changing source; empty when they are. */
   private static Optional<String> rowWiseBlocker(Plan plan, TargetSpec target, String driving) {
     Set<String> upstream = plan.upstream(target.from());

@@ -74,7 +74,31 @@ final class AffectedKeyRefresh extends TargetRefresh {
           .collect(Collectors.joining(", ")));
       return;
     }
-    AffectedKeys affected = new AffectedKeys(parts);
+    replace(new AffectedKeys(parts), since, until);
+  }
+
+  /**
+   * Replaces the target keys that one micro-batch of a streamed source names (see {@link IncrementalStrategy#ofStream}):
+   * every source, the streamed one included, is read as a snapshot; the batch's rows are in it already.
+   *
+   * @param before the checkpoints the target holds, carried by a first commit when the format needs two
+   * @param after the checkpoints of this batch, carried by the last commit
+   * @throws IllegalArgumentException when the streamed source names no key column of the target, or a key is not
+   *     a column of the result
+   */
+  void replaceKeysOf(SourceSpec streamed, Dataset<Row> batch, Map<String, String> before,
+      Map<String, String> after) {
+    Map<String, String> mapping = mapping(streamed, batch.columns());
+    Dataset<Row> named = batch.selectExpr(mapping.entrySet().stream()
+        .map(e -> "(" + e.getValue() + ") AS " + SqlMerge.quote(e.getKey())).toArray(String[]::new)).distinct();
+    // The keys are collected, so that the joins below do not run the micro-batch's plan again (a broadcast of it
+    // from another thread never finishes); a micro-batch names few keys.
+    Dataset<Row> keys = named.sparkSession().createDataFrame(named.collectAsList(), named.schema());
+    replace(new AffectedKeys(List.of(AffectedKeys.Part.of(streamed.name(), keys, mapping.keySet().stream()
+        .collect(Collectors.toMap(Function.identity(), SqlMerge::quote)), views))), before, after);
+  }
+
+  private void replace(AffectedKeys affected, Map<String, String> before, Map<String, String> after) {
     Set<String> upstream = plan.upstream(target.from());
     for (SourceSpec source : plan.reads()) {
       if (upstream.contains(source.name())) {
@@ -84,7 +108,9 @@ final class AffectedKeyRefresh extends TargetRefresh {
     computeStepsOnly();
     Dataset<Row> result = views.get(target.from());
     requireKeyColumns(result.columns(), "columns of " + target.from(), WHY);
-    Dataset<Row> stored = tables.reader(target).snapshot();
+    TableReader storedTable = tables.reader(target);
+    // A stream's first micro-batch creates the target.
+    Dataset<Row> stored = storedTable.exists() ? storedTable.snapshot() : result.limit(0);
     List<String> named = new ArrayList<>(affected.columns());
     for (String[] columns : List.of(result.columns(), stored.columns())) {
       named.stream().filter(c -> !Arrays.asList(columns).contains(c)).findFirst().ifPresent(c -> {
@@ -97,7 +123,7 @@ final class AffectedKeyRefresh extends TargetRefresh {
     Dataset<Row> keys = views.cache(affected.keysOf(storedNearby, target.keys())
         .union(affected.keysOf(result, target.keys())).distinct());
     Dataset<Row> deletes = keys.except(result.selectExpr(quotedKeys()));
-    write(AffectedKeys.withKeys(result, keys, target.keys()), deletes, since, until);
+    write(AffectedKeys.withKeys(result, keys, target.keys()), deletes, before, after);
   }
 
   /** Reads one changing source's changes into the affected keys. */

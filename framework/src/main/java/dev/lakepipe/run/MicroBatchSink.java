@@ -2,6 +2,7 @@ package dev.lakepipe.run;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
@@ -13,6 +14,7 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.StreamRecords;
 import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.SourceSpec;
@@ -21,6 +23,7 @@ import dev.lakepipe.spec.TargetSpec;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +40,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Writes one micro-batch of a streamed source to one target, as an increment: the batch is the source's view, the
- * other sources are read as snapshots, the steps the target needs run over them, and the result is appended,
- * upserted ("latest wins") or deleted by key. Malformed records and rows without a key go to the target's {@link
+ * Writes one micro-batch of a streamed source to one target, as an increment, by the target's strategy (see {@link
+ * IncrementalStrategy#ofStream}). Row-wise: the batch is the source's view, the other sources are read as
+ * snapshots, the steps the target needs run over them, and the result is appended, upserted ("latest wins") or
+ * deleted by key. Affected keys: the keys the batch names are recomputed from the sources' snapshots and replaced
+ * ({@link AffectedKeyRefresh}). Malformed records and rows without a key go to the target's {@link
  * StreamQuarantine} instead. Each commit carries the batch's {@link BatchMarker}, and a batch the table already
  * holds is skipped, so a batch retried after a crash is written exactly once.
  */
@@ -53,34 +58,40 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
   private final SourceSpec streamed;
   private final RunOptions options;
   private final StreamQuarantine quarantine;
-  private final Lock gate;
+  private final Lock writing;
   private final Consumer<BatchProgress> progress;
+  private final IncrementalStrategy strategy;
+  private final AuditGate gate;
   private final AtomicLong rowsIn = new AtomicLong();
   private final AtomicLong rowsOut = new AtomicLong();
   private final AtomicLong quarantined = new AtomicLong();
   private volatile Optional<Commit> lastCommit = Optional.empty();
 
   /**
-   * @param gate held while a batch is written, so that a graceful stop waits for the batch to finish
+   * @param writing held while a batch is written, so that a graceful stop waits for the batch to finish
+   * @param strategy row-wise: the steps run over the batch; affected keys: the keys the batch names are replaced
+   * @param gate audits what affected-key refreshes write
    */
-  MicroBatchSink(Plan plan, TargetSpec target, SourceSpec streamed, RunOptions options, Lock gate,
-      Consumer<BatchProgress> progress) {
+  MicroBatchSink(Plan plan, TargetSpec target, SourceSpec streamed, RunOptions options, Lock writing,
+      Consumer<BatchProgress> progress, IncrementalStrategy strategy, AuditGate gate) {
     this.plan = plan;
     this.target = target;
     this.streamed = streamed;
     this.options = options;
     this.quarantine = new StreamQuarantine(plan.spec().settings(), plan.spec().name(), target.name());
-    this.gate = gate;
+    this.writing = writing;
     this.progress = progress;
+    this.strategy = strategy;
+    this.gate = gate;
   }
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) throws InterruptedException {
-    gate.lockInterruptibly();
+    writing.lockInterruptibly();
     try {
       write(batch, batchId);
     } finally {
-      gate.unlock();
+      writing.unlock();
     }
   }
 
@@ -106,51 +117,84 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
     EngineSettings settings = plan.spec().settings();
     Tables tables = new Tables(spark, settings);
     BatchMarker marker = new BatchMarker(spark.sparkContext().getLocalProperty(QUERY_ID), batchId);
-    if (marker.heldBy(tables.reader(target).latestCommit(), streamed.name())) {
+    Optional<Commit> latest = tables.reader(target).latestCommit();
+    if (marker.heldBy(latest, streamed.name())) {
       progress.accept(new BatchProgress(target.name(), batchId, 0, 0, 0, seconds(start), Optional.empty(), true));
       return;
     }
-    CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime())
-        .withCheckpoints(Map.of(streamed.name(), marker.encode()));
+    CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
+    Map<String, String> after = Map.of(streamed.name(), marker.encode());
     Dataset<Row> records = batch.persist();
     try (Views views = new Views(spark, options)) {
       Dataset<Row> annotated = views.cache(records.withColumn(REASON, sourceRejection(records)));
+      Row tally = annotated.agg(count(lit(1)), count(col(REASON)), newestEventTime(records)).head();
       Dataset<Row> valid = annotated.where(col(REASON).isNull()).drop(REASON)
           .drop(StreamRecords.COLUMNS.toArray(String[]::new));
-      views.put(streamed.name(), valid);
-      Set<String> upstream = plan.upstream(target.from());
-      plan.reads().stream().filter(s -> !s.name().equals(streamed.name()) && upstream.contains(s.name()))
-          .forEach(source -> BatchRun.read(tables, source, views));
-      for (StepSpec step : plan.steps()) {
-        if (upstream.contains(step.name())) {
-          views.compute(step);
+      Dataset<Row> rejected = annotated.where(col(REASON).isNotNull()).select(position(records), raw(records),
+          col(REASON));
+      long in = tally.getLong(0);
+      long bad = tally.getLong(1);
+      long out;
+      if (strategy.kind() == IncrementalStrategy.Kind.AFFECTED_KEYS) {
+        out = in > bad ? replaceAffectedKeys(tables, views, valid, context, latest, after) : 0;
+      } else {
+        views.put(streamed.name(), valid);
+        Set<String> upstream = plan.upstream(target.from());
+        plan.reads().stream().filter(s -> !s.name().equals(streamed.name()) && upstream.contains(s.name()))
+            .forEach(source -> BatchRun.read(tables, source, views));
+        for (StepSpec step : plan.steps()) {
+          if (upstream.contains(step.name())) {
+            views.compute(step);
+          }
+        }
+        Dataset<Row> result = views.get(target.from());
+        Dataset<Row> output = views.cache(result.withColumn(REASON, keyRejection(List.of(result.columns()),
+            "null key after the steps: ")));
+        Row written = output.agg(count(lit(1)), count(col(REASON))).head();
+        long keyless = written.getLong(1);
+        out = written.getLong(0) - keyless;
+        if (keyless > 0) {
+          rejected = rejected.unionByName(output.where(col(REASON).isNotNull())
+              .select(lit(null).cast(DataTypes.StringType).as("position"),
+                  to_json(struct(Arrays.stream(result.columns()).map(c -> col(c)).toArray(Column[]::new)))
+                      .as("raw_value"), col(REASON)));
+          bad += keyless;
+        }
+        if (out > 0) {
+          lastCommit = commit(tables.writer(target), output.where(col(REASON).isNull()).drop(REASON),
+              context.withCheckpoints(after)).or(() -> lastCommit);
         }
       }
-      Dataset<Row> output = views.cache(views.get(target.from()).withColumn(REASON, keyRejection(
-          List.of(views.get(target.from()).columns()), "null key after the steps: ")));
-      Dataset<Row> rejected = annotated.where(col(REASON).isNotNull()).select(
-          position(records), raw(records), col(REASON))
-          .unionByName(output.where(col(REASON).isNotNull())
-              .select(lit(null).cast(DataTypes.StringType).as("position"),
-                  to_json(struct(Arrays.stream(views.get(target.from()).columns()).map(c -> col(c))
-                      .toArray(Column[]::new))).as("raw_value"), col(REASON)));
-      Dataset<Row> rows = output.where(col(REASON).isNull()).drop(REASON);
-      long in = records.count();
-      long bad = rejected.count();
-      long out = rows.count();
       if (bad > 0) {
-        quarantine.append(spark, streamed.name(), rejected, marker, context);
-      }
-      if (out > 0) {
-        lastCommit = commit(tables.writer(target), rows, context).or(() -> lastCommit);
+        quarantine.append(spark, streamed.name(), rejected, marker, context.withCheckpoints(after));
       }
       rowsIn.addAndGet(in);
       rowsOut.addAndGet(out);
       quarantined.addAndGet(bad);
-      progress.accept(new BatchProgress(target.name(), batchId, in, out, bad, seconds(start), lag(records), false));
+      progress.accept(new BatchProgress(target.name(), batchId, in, out, bad, seconds(start),
+          lag(tally.isNullAt(2) ? null : tally.getTimestamp(2)), false));
     } finally {
       records.unpersist();
     }
+  }
+
+  /**
+   * Recomputes the target keys the batch's rows name from the sources' snapshots and replaces them; the first of
+   * two commits (formats that cannot upsert and delete at once) keeps the checkpoint the target held.
+   *
+   * @return the rows upserted and deleted
+   */
+  private long replaceAffectedKeys(Tables tables, Views views, Dataset<Row> valid, CommitContext context,
+      Optional<Commit> latest, Map<String, String> after) {
+    Map<String, String> before = latest.flatMap(c -> CommitContext.checkpoint(c.properties(), streamed.name()))
+        .map(held -> Map.of(streamed.name(), held)).orElse(Map.of());
+    List<NodeResult> nodes = new ArrayList<>();
+    new AffectedKeyRefresh(plan, tables, views, target, context, nodes::add, gate, strategy)
+        .replaceKeysOf(streamed, views.cache(valid), before, after);
+    NodeResult write = nodes.stream().filter(n -> n.kind() == NodeResult.Kind.WRITE).reduce((a, b) -> b)
+        .orElseThrow();
+    write.commit().ifPresent(commit -> lastCommit = Optional.of(commit));
+    return write.rows().orElse(0);
   }
 
   private Optional<Commit> commit(TableWriter writer, Dataset<Row> rows, CommitContext context) {
@@ -194,11 +238,13 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
         : to_json(struct(columns))).as("raw_value");
   }
 
-  private static Optional<Double> lag(Dataset<Row> records) {
-    if (!List.of(records.columns()).contains(StreamRecords.EVENT_TIME)) {
-      return Optional.empty();
-    }
-    Timestamp newest = records.agg(max(StreamRecords.EVENT_TIME)).head().getTimestamp(0);
+  /** The newest event time of the records, or null when they carry none. */
+  private static Column newestEventTime(Dataset<Row> records) {
+    return List.of(records.columns()).contains(StreamRecords.EVENT_TIME) ? max(StreamRecords.EVENT_TIME)
+        : lit(null).cast(DataTypes.TimestampType);
+  }
+
+  private static Optional<Double> lag(Timestamp newest) {
     return Optional.ofNullable(newest)
         .map(t -> Duration.between(t.toInstant(), Instant.now()).toMillis() / 1e3);
   }

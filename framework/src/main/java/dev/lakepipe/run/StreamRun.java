@@ -1,6 +1,7 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.FormatTraits;
 import dev.lakepipe.spec.SourceSpec;
@@ -48,7 +49,11 @@ public final class StreamRun {
   public static void check(Plan plan) {
     List<String> reasons = new ArrayList<>();
     for (TargetSpec target : plan.writes()) {
-      List<String> streamed = streamedSources(plan, target).stream().map(SourceSpec::name).toList();
+      List<SourceSpec> streamedSources = streamedSources(plan, target);
+      List<String> streamed = streamedSources.stream().map(SourceSpec::name).toList();
+      if (streamed.size() == 1) {
+        strategyProblem(plan, target, streamedSources.get(0)).ifPresent(reasons::add);
+      }
       if (streamed.isEmpty()) {
         reasons.add("target " + target.name() + " reads no streamed source (read = stream, or a stream format"
             + " such as kafka)");
@@ -71,6 +76,24 @@ public final class StreamRun {
     }
   }
 
+  /**
+   * Why the target's steps cannot run per micro-batch: neither row-wise over the stream nor recomputable for the
+   * keys a micro-batch affects, which needs a snapshot of the streamed source to recompute from.
+   */
+  private static Optional<String> strategyProblem(Plan plan, TargetSpec target, SourceSpec streamed) {
+    IncrementalStrategy strategy = IncrementalStrategy.ofStream(plan, target, streamed.name());
+    if (!strategy.isIncremental()) {
+      return Optional.of("target " + target.name() + " is " + strategy.reason());
+    }
+    FormatTraits format = TableFormats.get(streamed.format());
+    if (strategy.kind() == IncrementalStrategy.Kind.AFFECTED_KEYS && !format.supportsTimeTravel()) {
+      return Optional.of("target " + target.name() + " needs " + strategy.reason() + "; but " + streamed.name()
+          + " is a " + format.name() + " source, which keeps no snapshot to recompute from: append the stream to a"
+          + " table with one target, and read that table with read = stream for target " + target.name());
+    }
+    return Optional.empty();
+  }
+
   private static List<SourceSpec> streamedSources(Plan plan, TargetSpec target) {
     Set<String> upstream = plan.upstream(target.from());
     return plan.reads().stream().filter(s -> s.streamed() && upstream.contains(s.name())).toList();
@@ -90,13 +113,15 @@ public final class StreamRun {
     check(plan);
     long start = System.nanoTime();
     Tables tables = new Tables(spark, plan.spec().settings());
+    AuditGate gate = AuditGate.of(spark, plan, options);
     List<MicroBatchSink> sinks = new ArrayList<>();
     List<StreamingQuery> queries = new ArrayList<>();
     List<NodeResult> results = new ArrayList<>();
     try {
       for (TargetSpec target : plan.writes()) {
         SourceSpec source = streamedSources(plan, target).get(0);
-        MicroBatchSink sink = new MicroBatchSink(plan, target, source, options, stop.gate(), batches);
+        MicroBatchSink sink = new MicroBatchSink(plan, target, source, options, stop.gate(), batches,
+            IncrementalStrategy.ofStream(plan, target, source.name()), gate);
         sinks.add(sink);
         queries.add(start(plan, target, tables, source, sink));
       }

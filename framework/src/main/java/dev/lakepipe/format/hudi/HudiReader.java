@@ -30,6 +30,7 @@ import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.common.table.timeline.TimelineUtils;
 import org.apache.hudi.common.util.CleanerUtils;
 import org.apache.hudi.hadoop.fs.HadoopFSUtils;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,6 +43,13 @@ import org.apache.spark.sql.SparkSession;
 final class HudiReader extends AbstractTableReader {
   /** Hudi's time-travel read option: an instant time, compared with the commits' requested times. */
   private static final String AS_OF_INSTANT = "as.of.instant";
+
+  /**
+   * Off by default: the column-stats lookup caches and uncaches a dataset while a query plans, which deadlocks with
+   * a cached relation being built around a broadcast join that reads this table (seen in affected-key refreshes).
+   * Partition pruning still applies; a spec may turn it on in the source's options.
+   */
+  private static final String DATA_SKIPPING = "hoodie.enable.data.skipping";
 
   private final SparkSession spark;
 
@@ -58,7 +66,11 @@ final class HudiReader extends AbstractTableReader {
 
   @Override
   protected Dataset<Row> readSnapshot() {
-    return withoutMetaColumns(spark.read().format("hudi").options(address.options()).load(address.requirePath()));
+    return withoutMetaColumns(batchRead().load(address.requirePath()));
+  }
+
+  private DataFrameReader batchRead() {
+    return spark.read().format("hudi").option(DATA_SKIPPING, "false").options(address.options());
   }
 
   /** Hudi's streaming source reads the commits in order, from the first one. */
@@ -70,7 +82,7 @@ final class HudiReader extends AbstractTableReader {
 
   @Override
   protected Dataset<Row> readVersion(String instantTime) {
-    return withoutMetaColumns(spark.read().format("hudi").options(address.options())
+    return withoutMetaColumns(batchRead()
         .option(AS_OF_INSTANT, instantTime)
         .load(address.requirePath()));
   }

@@ -23,7 +23,9 @@ public final class IcebergFormat extends LakeTableFormat {
         "spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
         catalog, "org.apache.iceberg.spark.SparkCatalog",
         catalog + ".type", "hadoop",
-        catalog + ".warehouse", settings.warehouse());
+        catalog + ".warehouse", settings.warehouse(),
+        // A table read again in the same session (every micro-batch of a stream) sees its newest snapshot.
+        catalog + ".cache-enabled", "false");
   }
 
   @Override
