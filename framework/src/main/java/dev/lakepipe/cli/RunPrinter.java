@@ -32,8 +32,9 @@ public final class RunPrinter {
   public void batch(BatchProgress batch) {
     String what = batch.skipped() ? "already written (a retried batch), skipped"
         : String.format(Locale.ROOT, "%,d in, %,d out, %,d quarantined", batch.rowsIn(), batch.rowsOut(),
-            batch.quarantined());
-    String lag = batch.lagSeconds().map(l -> String.format(Locale.ROOT, "  lag %.1f s", l)).orElse("");
+            batch.quarantined()) + (batch.late() > 0 ? String.format(Locale.ROOT, ", %,d late", batch.late()) : "");
+    String lag = batch.lagSeconds().map(l -> String.format(Locale.ROOT, "  lag %.1f s", l)).orElse("")
+        + batch.watermark().map(w -> "  watermark " + w).orElse("");
     out.printf(Locale.ROOT, "  batch  %-18s #%-5d %s  %.1f s%s%n", batch.target(), batch.batchId(), what,
         batch.seconds(), lag);
     out.flush();

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -20,11 +21,13 @@ import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
+import dev.lakepipe.spec.WatermarkSpec;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +55,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
   /** Set by Structured Streaming on the thread that runs a query's batches. */
   private static final String QUERY_ID = "sql.streaming.queryId";
   private static final String REASON = "reason";
+  private static final String LATE = "_lakepipe_late";
 
   private final Plan plan;
   private final TargetSpec target;
@@ -119,24 +123,37 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
     BatchMarker marker = new BatchMarker(spark.sparkContext().getLocalProperty(QUERY_ID), batchId);
     Optional<Commit> latest = tables.reader(target).latestCommit();
     if (marker.heldBy(latest, streamed.name())) {
-      progress.accept(new BatchProgress(target.name(), batchId, 0, 0, 0, seconds(start), Optional.empty(), true));
+      progress.accept(new BatchProgress(target.name(), batchId, 0, 0, 0, seconds(start), Optional.empty(), true, 0,
+          Optional.empty()));
       return;
     }
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
-    Map<String, String> after = Map.of(streamed.name(), marker.encode());
+    Optional<Watermark> watermark = streamed.watermark().map(spec -> Watermark.after(streamed.name(), spec, latest));
     Dataset<Row> records = batch.persist();
     try (Views views = new Views(spark, options)) {
-      Dataset<Row> annotated = views.cache(records.withColumn(REASON, sourceRejection(records)));
-      Row tally = annotated.agg(count(lit(1)), count(col(REASON)), newestEventTime(records)).head();
-      Dataset<Row> valid = annotated.where(col(REASON).isNull()).drop(REASON)
+      Column rejection = sourceRejection(records);
+      Column late = watermark.map(w -> rejection.isNull().and(w.isLate(records.schema()))).orElse(lit(false));
+      Column quarantinedLate = watermark.filter(w -> w.spec().late() == WatermarkSpec.Late.QUARANTINE)
+          .map(w -> when(col(LATE), w.reason())).orElse(lit(null).cast(DataTypes.StringType));
+      Dataset<Row> annotated = views.cache(records.withColumn(LATE, late)
+          .withColumn(REASON, coalesce(rejection, quarantinedLate)));
+      Column usable = col(REASON).isNull().and(not(col(LATE)));
+      Row tally = annotated.agg(count(lit(1)), count(col(REASON)), count(when(col(LATE), lit(1))),
+          newestEventTime(records), max(watermark.map(w -> when(usable, col(w.spec().column())))
+              .orElse(lit(null).cast(DataTypes.TimestampType)))).head();
+      Dataset<Row> valid = annotated.where(usable).drop(REASON, LATE)
           .drop(StreamRecords.COLUMNS.toArray(String[]::new));
       Dataset<Row> rejected = annotated.where(col(REASON).isNotNull()).select(position(records), raw(records),
           col(REASON));
       long in = tally.getLong(0);
       long bad = tally.getLong(1);
+      long lateRows = tally.getLong(2);
+      Optional<Instant> newest = Optional.ofNullable(tally.getTimestamp(4)).map(Timestamp::toInstant);
+      Map<String, String> after = new LinkedHashMap<>(Map.of(streamed.name(), marker.encode()));
+      watermark.ifPresent(w -> after.putAll(w.checkpoints(newest)));
       long out;
       if (strategy.kind() == IncrementalStrategy.Kind.AFFECTED_KEYS) {
-        out = in > bad ? replaceAffectedKeys(tables, views, valid, context, latest, after) : 0;
+        out = in > bad + lateRows ? replaceAffectedKeys(tables, views, valid, context, latest, after) : 0;
       } else {
         views.put(streamed.name(), valid);
         Set<String> upstream = plan.upstream(target.from());
@@ -172,7 +189,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
       rowsOut.addAndGet(out);
       quarantined.addAndGet(bad);
       progress.accept(new BatchProgress(target.name(), batchId, in, out, bad, seconds(start),
-          lag(tally.isNullAt(2) ? null : tally.getTimestamp(2)), false));
+          lag(tally.getTimestamp(3)), false, lateRows, watermark.flatMap(Watermark::value)));
     } finally {
       records.unpersist();
     }
@@ -186,8 +203,9 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
    */
   private long replaceAffectedKeys(Tables tables, Views views, Dataset<Row> valid, CommitContext context,
       Optional<Commit> latest, Map<String, String> after) {
-    Map<String, String> before = latest.flatMap(c -> CommitContext.checkpoint(c.properties(), streamed.name()))
-        .map(held -> Map.of(streamed.name(), held)).orElse(Map.of());
+    Map<String, String> before = new LinkedHashMap<>();
+    after.keySet().forEach(name -> latest.flatMap(c -> CommitContext.checkpoint(c.properties(), name))
+        .ifPresent(held -> before.put(name, held)));
     List<NodeResult> nodes = new ArrayList<>();
     new AffectedKeyRefresh(plan, tables, views, target, context, nodes::add, gate, strategy)
         .replaceKeysOf(streamed, views.cache(valid), before, after);

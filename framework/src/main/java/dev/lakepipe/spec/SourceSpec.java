@@ -13,6 +13,7 @@ import java.util.Optional;
  *     ({@code read = incremental}); full runs read its latest snapshot
  * @param streamed whether streaming runs read it as a stream ({@code read = stream}, the default of stream formats
  *     such as Kafka); they read the other sources' snapshots at every micro-batch
+ * @param watermark for a streamed source, how late its rows may come
  */
 public record SourceSpec(
     String name,
@@ -23,7 +24,8 @@ public record SourceSpec(
     Optional<AsOf> asOf,
     boolean incremental,
     Map<String, String> options,
-    boolean streamed) {
+    boolean streamed,
+    Optional<WatermarkSpec> watermark) {
   public SourceSpec {
     options = Map.copyOf(options);
   }
@@ -31,6 +33,6 @@ public record SourceSpec(
   /** A source that streaming runs do not stream. */
   public SourceSpec(String name, String format, Optional<String> path, Optional<String> table, Optional<String> schema,
       Optional<AsOf> asOf, boolean incremental, Map<String, String> options) {
-    this(name, format, path, table, schema, asOf, incremental, options, false);
+    this(name, format, path, table, schema, asOf, incremental, options, false, Optional.empty());
   }
 }

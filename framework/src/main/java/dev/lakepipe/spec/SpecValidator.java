@@ -24,7 +24,8 @@ final class SpecValidator {
           "streaming");
   static final Set<String> SPARK_KEYS = Set.of("master", "app-name", "conf");
   static final Set<String> SOURCE_KEYS =
-      Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "description");
+      Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "watermark",
+          "description");
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "keys-from",
@@ -131,6 +132,12 @@ final class SpecValidator {
     boolean asOf = read.filter("as-of"::equals).isPresent();
     boolean incremental = read.filter("incremental"::equals).isPresent();
     boolean streamed = read.map("stream"::equals).orElse(format.filter(FormatTraits::isStream).isPresent());
+    Optional<WatermarkSpec> watermark = section.child("watermark", WatermarkSpec.KEYS)
+        .flatMap(block -> WatermarkSpec.read(block, schema));
+    if (section.has("watermark") && !streamed) {
+      section.problem("watermark", "a watermark applies to a streamed source (read = stream, or a stream format"
+          + " such as kafka)");
+    }
     format.ifPresent(f -> {
       f.sourceOptionProblems(options).forEach(message -> section.problem("options", message));
       f.sourceSchemaProblem(options, section.has("schema")).ifPresent(message -> {
@@ -177,7 +184,7 @@ final class SpecValidator {
         ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
         : Optional.empty();
     return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options,
-        streamed));
+        streamed, watermark));
   }
 
   private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {

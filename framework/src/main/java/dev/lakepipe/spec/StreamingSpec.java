@@ -66,7 +66,7 @@ public record StreamingSpec(Trigger trigger, Duration interval) {
     return new StreamingSpec(trigger.orElse(Trigger.AVAILABLE_NOW), interval.orElse(Duration.ZERO));
   }
 
-  private static Optional<Duration> parseDuration(String text) {
+  static Optional<Duration> parseDuration(String text) {
     Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
       return Optional.empty();
