@@ -85,6 +85,12 @@ final class StreamingBench implements Callable<Integer> {
       + " ${DEFAULT-VALUE}).")
   int rate;
 
+  @Option(names = "--rates", split = ",", paramLabel = "R",
+      description = "Rates to try in turn, per format, instead of --rate: stops at the first that falls behind (not"
+          + " every event visible, or freshness growing by more than the interval) and prints the highest sustained"
+          + " one, with the rates tried.")
+  List<Integer> rates = List.of();
+
   @Option(names = "--seconds", defaultValue = "60", description = "How long events are produced, per format"
       + " (default: ${DEFAULT-VALUE}).")
   int seconds;
@@ -114,8 +120,8 @@ final class StreamingBench implements Callable<Integer> {
    */
   @Override
   public Integer call() throws InvalidSpecException, IOException, InterruptedException {
-    if (rate <= 0 || seconds <= 0 || orders <= 0) {
-      throw new ParameterException(command.commandLine(), "--rate, --seconds and --orders must be positive");
+    if (rate <= 0 || seconds <= 0 || orders <= 0 || rates.stream().anyMatch(r -> r <= 0)) {
+      throw new ParameterException(command.commandLine(), "--rate, --rates, --seconds and --orders must be positive");
     }
     formats.stream().filter(f -> TableFormats.find(f).isEmpty()).findFirst().ifPresent(f -> {
       throw new ParameterException(command.commandLine(), "unknown format " + f);
@@ -126,11 +132,32 @@ final class StreamingBench implements Callable<Integer> {
     try (LocalKafkaBroker broker = bootstrapServers == null ? localBroker(work) : null) {
       String servers = broker == null ? bootstrapServers : broker.bootstrapServers();
       for (String format : formats) {
-        out.println(measure(format, servers, work.resolve("warehouse").toString()));
+        out.println(rates.isEmpty() ? measure(format, servers, work.resolve("warehouse").toString()).json()
+            : highestSustained(format, servers, work.resolve("warehouse").toString()));
         out.flush();
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** Tries the rates in turn; the JSON of the highest one the format sustains (else the lowest), with the tries. */
+  private String highestSustained(String format, String servers, String warehouse)
+      throws InvalidSpecException, InterruptedException {
+    Measurement best = null;
+    List<String> tried = new ArrayList<>();
+    for (int next : rates) {
+      rate = next;
+      Measurement measured = measure(format, servers, warehouse);
+      boolean sustained = measured.sustained();
+      tried.add(next + (sustained ? "" : " falls behind"));
+      if (!sustained) {
+        best = best == null ? measured : best;
+        break;
+      }
+      best = measured;
+    }
+    String json = best.json();
+    return json.substring(0, json.length() - 1) + ",\"rates_tried\":\"" + String.join(", ", tried) + "\"}";
   }
 
   private static LocalKafkaBroker localBroker(Path work) throws IOException {
@@ -143,19 +170,20 @@ final class StreamingBench implements Callable<Integer> {
     return LocalKafkaBroker.start(classpath, work.resolve("kafka"));
   }
 
-  private String measure(String format, String servers, String warehouse)
+  private Measurement measure(String format, String servers, String warehouse)
       throws InvalidSpecException, InterruptedException {
     String topic = "bench_" + format + "_" + System.currentTimeMillis();
+    // One pipeline and table per format and rate: a streaming checkpoint belongs to one topic.
     JobSpec job = new SpecLoader(TableFormats.all(), System::getenv).load(spec, new SpecLoader.Options(
         Optional.empty(), Optional.empty(), List.of(
             "warehouse=\"" + warehouse + "\"",
-            "name=bench_streaming_" + format,
+            "name=bench_streaming_" + format + "_" + rate,
             "streaming.trigger=processing-time",
             "streaming.interval=" + interval,
             "sources.order_events.options.bootstrap-servers=\"" + servers + "\"",
             "sources.order_events.options.topics=" + topic,
             "targets.orders_live.format=" + format,
-            "targets.orders_live.table=bench.orders_" + format)));
+            "targets.orders_live.table=bench.orders_" + format + "_" + rate)));
     SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings()));
     TargetSpec target = job.targets().get("orders_live");
     TableFormat tableFormat = TableFormats.get(format);
@@ -218,7 +246,8 @@ final class StreamingBench implements Callable<Integer> {
       throw failure.get();
     }
     double peakHeapMb = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1048576.0;
-    return json(format, producedAt, visibleAt, visible, peakHeapMb);
+    return measurement(format, producedAt, visibleAt, visible, peakHeapMb,
+        job.streaming().interval().toMillis() / 1e3);
   }
 
   /** The table's latest commit, or empty while the first write is still creating it. */
@@ -230,7 +259,8 @@ final class StreamingBench implements Callable<Integer> {
     }
   }
 
-  private String json(String format, long[] producedAt, long[] visibleAt, int visible, double peakHeapMb) {
+  private Measurement measurement(String format, long[] producedAt, long[] visibleAt, int visible,
+      double peakHeapMb, double intervalSeconds) {
     double[] freshness = new double[visible];
     for (int seq = 0; seq < visible; seq++) {
       freshness[seq] = (visibleAt[seq] - producedAt[seq]) / 1e3;
@@ -247,11 +277,20 @@ final class StreamingBench implements Callable<Integer> {
     double span = visible == 0 ? 0 : (visibleAt[visible - 1] - visibleAt[0]) / 1e3;
     double rateSeen = span == 0 ? Double.NaN : (visible - first) / span;
     Arrays.sort(freshness);
-    return String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
+    return new Measurement(String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
             + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\"}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
-        producedAt.length, visible, interval);
+        producedAt.length, visible, interval), producedAt.length, visible, lagGrowth, intervalSeconds);
+  }
+
+  /** One run at one rate: its JSON line, and what tells whether the format kept up. */
+  private record Measurement(String json, int events, int visible, double lagGrowthSeconds,
+      double intervalSeconds) {
+    /** Every event became visible, and the last ones did not wait longer than the first by more than a trigger. */
+    boolean sustained() {
+      return visible == events && lagGrowthSeconds <= intervalSeconds;
+    }
   }
 
   private static double mean(double[] values, int from, int to) {
