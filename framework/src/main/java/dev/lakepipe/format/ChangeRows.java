@@ -104,18 +104,35 @@ public final class ChangeRows {
             .or(col(SIGN).equalTo(-1).and(col(RANK).gt(col(PLUS)))))
         .drop(IMAGE, PLUS, MINUS, RANK);
 
+    return pair(net.drop(SIGN), keys);
+  }
+
+  /**
+   * Pairs, in finished change rows, the delete and the insert of one key in one commit as pre- and post-image.
+   * Pairing already paired rows changes nothing, so rows finished without keys can be paired for any keys later.
+   *
+   * @throws IllegalArgumentException when a key is not a column of the rows
+   */
+  static Dataset<Row> pair(Dataset<Row> changes, List<String> keys) {
+    Set<String> bookkeeping = Set.of(CHANGE_TYPE, COMMIT_SEQ);
+    List<String> columns = Arrays.stream(changes.columns()).filter(column -> !bookkeeping.contains(column)).toList();
+    Dataset<Row> net = changes;
     if (!keys.isEmpty()) {
+      keys.stream().filter(key -> !columns.contains(key)).findFirst().ifPresent(key -> {
+        throw new IllegalArgumentException("key " + key + " is not a column of the changed rows: " + columns);
+      });
       Column[] keyColumns = keys.stream().map(ChangeRows::column).toArray(Column[]::new);
-      WindowSpec sameKey = Window.partitionBy(concat(keyColumns, seq));
+      WindowSpec sameKey = Window.partitionBy(concat(keyColumns, col(COMMIT_SEQ)));
       net = net
+          .withColumn(SIGN, when(col(CHANGE_TYPE).isin(INSERT, UPDATE_POSTIMAGE), 1).otherwise(-1))
           .withColumn(PLUS, count(1, sameKey))
           .withColumn(MINUS, count(-1, sameKey))
           .withColumn(CHANGE_TYPE, when(col(PLUS).equalTo(1).and(col(MINUS).equalTo(1)),
                   when(col(SIGN).equalTo(1), lit(UPDATE_POSTIMAGE)).otherwise(lit(UPDATE_PREIMAGE)))
-              .otherwise(type))
-          .drop(PLUS, MINUS);
+              .otherwise(col(CHANGE_TYPE)))
+          .drop(SIGN, PLUS, MINUS);
     }
-    List<Column> result = new ArrayList<>(Arrays.asList(tableColumns));
+    List<Column> result = new ArrayList<>(columns.stream().map(ChangeRows::column).toList());
     result.add(col(CHANGE_TYPE));
     result.add(col(COMMIT_SEQ).cast(DataTypes.LongType).as(COMMIT_SEQ));
     return net.select(result.toArray(Column[]::new));

@@ -1,5 +1,6 @@
 package dev.lakepipe.format;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -45,5 +46,15 @@ public record ChangeSet(Dataset<Row> rows, Optional<Commit> until) {
   public ChangeSet {
     Objects.requireNonNull(rows, "rows");
     Objects.requireNonNull(until, "until");
+  }
+
+  /**
+   * The same changes as a reader given these keys reports them: a delete and an insert of one key in one commit
+   * become an update. Lets one change read, made without keys, serve readers that need different keys.
+   *
+   * @throws IllegalArgumentException when a key is not a column of the rows
+   */
+  public ChangeSet withKeys(List<String> keys) {
+    return keys.isEmpty() ? this : new ChangeSet(ChangeRows.pair(rows, keys), until);
   }
 }

@@ -19,7 +19,12 @@ import java.util.stream.Collectors;
  *   <li>{@link Kind#ROW_WISE}: the target's steps map, filter or enrich the rows of one incremental (driving)
  *       source, so they run on the source's net changes only; the result is upserted, the keys it no longer holds
  *       deleted.
- *   <li>{@link Kind#AFFECTED_KEYS}: aggregations, and joins of several changing sources. The changes of every
+ *   <li>{@link Kind#ALGEBRAIC}: a GROUP BY over the rows of one changing source with COUNT and SUM measures. The
+ *       groups the changes touch get {@code old + agg(post-images) − agg(pre-images)}, from the changes and the
+ *       stored rows of those groups only; a group left with no rows is deleted. Which aggregates qualify is
+ *       settled when Spark has analysed the step (see {@code dev.lakepipe.run.algebraic.AggregateForm}); a step
+ *       that does not is refreshed by affected keys.
+ *   <li>{@link Kind#AFFECTED_KEYS}: other aggregations, and joins of several changing sources. The changes of every
  *       incremental source name the target keys they affect (through the target's {@code keys-from}, or the
  *       source's columns named like the keys); those keys are recomputed from the sources' snapshots, filtered to
  *       the rows that can contribute to them, and replaced in the target; keys that no longer come out are
@@ -34,7 +39,7 @@ import java.util.stream.Collectors;
 public record IncrementalStrategy(String target, Kind kind, Optional<String> drivingSource,
     List<String> changingSources, String reason) {
   /** The ways an incremental run computes a target. */
-  public enum Kind { ROW_WISE, AFFECTED_KEYS, NONE }
+  public enum Kind { ROW_WISE, ALGEBRAIC, AFFECTED_KEYS, NONE }
 
   public IncrementalStrategy {
     changingSources = List.copyOf(changingSources);
@@ -42,6 +47,12 @@ public record IncrementalStrategy(String target, Kind kind, Optional<String> dri
 
   public boolean isIncremental() {
     return kind != Kind.NONE;
+  }
+
+  /** The same target refreshed by affected keys: for a step that turns out not to be algebraic. */
+  public IncrementalStrategy asAffectedKeys() {
+    return new IncrementalStrategy(target, Kind.AFFECTED_KEYS, Optional.empty(), changingSources,
+        "affected keys, as the step is not an algebraic aggregate");
   }
 
   /** The strategy of one target of a plan. */
@@ -59,6 +70,13 @@ public record IncrementalStrategy(String target, Kind kind, Optional<String> dri
         : rowWiseBlocker(plan, target, incremental.get(0));
     if (notRowWise.isEmpty()) {
       return rowWise(plan, target, incremental.get(0));
+    }
+    if (incremental.size() == 1 && algebraicBlocker(plan, target, incremental.get(0)).isEmpty()) {
+      return new IncrementalStrategy(target.name(), Kind.ALGEBRAIC, Optional.of(incremental.get(0)), incremental,
+          "algebraic delta, as step " + target.from() + " is a GROUP BY over the rows of " + incremental.get(0)
+              + " with COUNT/SUM measures: the groups its changes touch get old + agg(post-images) -"
+              + " agg(pre-images), from the changes and the stored rows of those groups only; a group left with"
+              + " no rows is deleted (if Spark's analysis of the step finds another aggregate, affected keys)");
     }
     return new IncrementalStrategy(target.name(), Kind.AFFECTED_KEYS, Optional.empty(), incremental,
         "affected keys, as " + notRowWise.get() + ": the keys " + String.join(",", target.keys()) + " that the changes"
@@ -87,9 +105,41 @@ public record IncrementalStrategy(String target, Kind kind, Optional<String> dri
             + " recomputed from the sources' snapshots and replaced; keys no longer computed are deleted");
   }
 
+  /** The aggregates an algebraic delta may maintain, as the SQL text names them; Spark's analysis decides. */
+  private static final Set<String> ADDITIVE = Set.of("GROUP BY", "the aggregate count()", "the aggregate sum()");
+
+  /**
+   * Why the target's rows are not, as far as the SQL text shows, one GROUP BY with additive aggregates over rows
+   * that come row-wise from its one changing source; empty when they may be.
+   */
+  private static Optional<String> algebraicBlocker(Plan plan, TargetSpec target, String driving) {
+    Optional<StepSpec> aggregate = plan.steps().stream().filter(s -> s.name().equals(target.from())).findFirst();
+    if (aggregate.isEmpty() || aggregate.get().sql().isEmpty() || target.orderBy().isPresent()) {
+      return Optional.of("not a SQL aggregate written without order-by");
+    }
+    Set<String> inputs = aggregate.get().dependencies();
+    List<String> changingInputs = inputs.stream()
+        .filter(input -> input.equals(driving) || plan.upstream(input).contains(driving)).toList();
+    if (changingInputs.size() != 1) {
+      return Optional.of("it does not read one changing relation");
+    }
+    String input = changingInputs.get(0);
+    if (!input.equals(driving) && rowWiseBlocker(plan, input, driving).isPresent()) {
+      return Optional.of("its input " + input + " is not row-wise over " + driving);
+    }
+    List<String> blockers = aggregate.get().rowWiseBlockers(input);
+    return blockers.contains("GROUP BY") && ADDITIVE.containsAll(blockers) ? Optional.empty()
+        : Optional.of("step " + target.from() + " has " + String.join(", ", blockers));
+  }
+
   /** Why the target's steps are not row-wise over its one changing source; empty when they are. */
   private static Optional<String> rowWiseBlocker(Plan plan, TargetSpec target, String driving) {
-    Set<String> upstream = plan.upstream(target.from());
+    return rowWiseBlocker(plan, target.from(), driving);
+  }
+
+  /** Why the steps up to {@code relation} are not row-wise over {@code driving}; empty when they are. */
+  private static Optional<String> rowWiseBlocker(Plan plan, String relation, String driving) {
+    Set<String> upstream = plan.upstream(relation);
     Set<String> changing = new LinkedHashSet<>(List.of(driving));
     for (StepSpec step : plan.steps()) {
       List<String> inputs = step.sortedDependencies().stream().filter(changing::contains).toList();

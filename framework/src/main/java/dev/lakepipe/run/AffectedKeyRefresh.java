@@ -44,9 +44,9 @@ final class AffectedKeyRefresh extends TargetRefresh {
   private final Map<String, String> until = new LinkedHashMap<>();
   private final List<AffectedKeys.Part> parts = new ArrayList<>();
 
-  AffectedKeyRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-      Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
-    super(plan, tables, views, target, context, record, gate);
+  AffectedKeyRefresh(Plan plan, Tables tables, Views views, ChangeReads changeReads, TargetSpec target,
+      CommitContext context, Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
+    super(plan, tables, views, changeReads, target, context, record, gate);
     this.changing = strategy.changingSources();
   }
 
@@ -130,13 +130,13 @@ final class AffectedKeyRefresh extends TargetRefresh {
   private Nodes.Outcome readChanges(SourceSpec source, String since) {
     TableReader reader = tables.reader(source);
     Map<String, String> mapping = mapping(source, reader.snapshot().columns());
-    ChangeSet changes = reader.changes(since, List.of());
+    ChangeSet changes = changeReads.changes(source, since, List.of());
     String detail = tables.describe(source) + " changes";
     if (changes.until().isEmpty()) {
       return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
     }
     until.put(source.name(), changes.until().get().id());
-    Dataset<Row> rows = views.cache(changes.rows());
+    Dataset<Row> rows = changes.rows();
     AffectedKeys.Part part = AffectedKeys.Part.of(source.name(), rows, mapping, views);
     parts.add(part);
     return new Nodes.Outcome(detail + " naming " + part.keys().count() + " keys (" + String.join(",", part.columns())

@@ -11,7 +11,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * An incremental run: each target is refreshed by its {@link IncrementalStrategy}, row-wise ({@link
- * RowWiseRefresh}) or by affected keys ({@link AffectedKeyRefresh}), from the checkpoints in its own latest commit.
+ * RowWiseRefresh}), by the algebraic delta of an aggregate ({@link AlgebraicRefresh}) or by affected keys ({@link
+ * AffectedKeyRefresh}), from the checkpoints in its own latest commit. Each source's changes are read once per
+ * checkpoint and shared by the targets ({@link ChangeReads}).
  * Each target resumes from its own checkpoints, so targets that a crash left at different commits each catch up
  * exactly.
  */
@@ -40,15 +42,21 @@ public final class IncrementalRun {
     };
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
     AuditGate gate = AuditGate.of(spark, plan, options);
-    for (TargetSpec target : plan.writes()) {
-      IncrementalStrategy strategy = IncrementalStrategy.of(plan, target);
-      try (Views views = new Views(spark, options)) {
-        TargetRefresh refresh = switch (strategy.kind()) {
-          case ROW_WISE -> new RowWiseRefresh(plan, tables, views, target, context, record, gate, strategy);
-          case AFFECTED_KEYS -> new AffectedKeyRefresh(plan, tables, views, target, context, record, gate, strategy);
-          case NONE -> throw new IllegalArgumentException("target " + target.name() + " is " + strategy.reason());
-        };
-        refresh.run();
+    try (ChangeReads changeReads = new ChangeReads(tables)) {
+      for (TargetSpec target : plan.writes()) {
+        IncrementalStrategy strategy = IncrementalStrategy.of(plan, target);
+        try (Views views = new Views(spark, options)) {
+          TargetRefresh refresh = switch (strategy.kind()) {
+            case ROW_WISE -> new RowWiseRefresh(plan, tables, views, changeReads, target, context, record, gate,
+                strategy);
+            case ALGEBRAIC -> new AlgebraicRefresh(plan, tables, views, changeReads, target, context, record, gate,
+                strategy);
+            case AFFECTED_KEYS -> new AffectedKeyRefresh(plan, tables, views, changeReads, target, context, record,
+                gate, strategy);
+            case NONE -> throw new IllegalArgumentException("target " + target.name() + " is " + strategy.reason());
+          };
+          refresh.run();
+        }
       }
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,

@@ -26,9 +26,9 @@ final class RowWiseRefresh extends TargetRefresh {
 
   private final SourceSpec driving;
 
-  RowWiseRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-      Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
-    super(plan, tables, views, target, context, record, gate);
+  RowWiseRefresh(Plan plan, Tables tables, Views views, ChangeReads changeReads, TargetSpec target,
+      CommitContext context, Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
+    super(plan, tables, views, changeReads, target, context, record, gate);
     this.driving = plan.spec().sources().get(strategy.drivingSource().orElseThrow());
   }
 
@@ -62,7 +62,7 @@ final class RowWiseRefresh extends TargetRefresh {
     since = checkpoints(List.of(driving.name())).get(driving.name());
     TableReader reader = tables.reader(driving);
     requireKeyColumns(reader.snapshot().columns(), "columns of its driving source " + driving.name(), WHY);
-    changes = reader.changes(since, target.keys());
+    changes = changeReads.changes(driving, since, target.keys());
     String detail = tables.describe(driving) + " changes";
     if (changes.until().isEmpty()) {
       return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));

@@ -5,6 +5,7 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
@@ -32,6 +33,7 @@ abstract class TargetRefresh {
   protected final Plan plan;
   protected final Tables tables;
   protected final Views views;
+  protected final ChangeReads changeReads;
   protected final TargetSpec target;
   private final CommitContext context;
   private final Consumer<NodeResult> record;
@@ -39,11 +41,12 @@ abstract class TargetRefresh {
   /** The target's latest commit, which holds the checkpoints. */
   private Commit stored;
 
-  TargetRefresh(Plan plan, Tables tables, Views views, TargetSpec target, CommitContext context,
-      Consumer<NodeResult> record, AuditGate gate) {
+  TargetRefresh(Plan plan, Tables tables, Views views, ChangeReads changeReads, TargetSpec target,
+      CommitContext context, Consumer<NodeResult> record, AuditGate gate) {
     this.plan = plan;
     this.tables = tables;
     this.views = views;
+    this.changeReads = changeReads;
     this.target = target;
     this.context = context;
     this.record = record;
@@ -52,6 +55,11 @@ abstract class TargetRefresh {
 
   /** Refreshes the target. */
   abstract void run();
+
+  /** The affected-key refresh of the same target, with the same collaborators. */
+  protected final AffectedKeyRefresh byAffectedKeys(IncrementalStrategy strategy) {
+    return new AffectedKeyRefresh(plan, tables, views, changeReads, target, context, record, gate, strategy);
+  }
 
   protected final void record(NodeResult result) {
     record.accept(result);

@@ -59,18 +59,27 @@ class IncrementalRunTest {
   private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
 
-  /** One pipeline over one source table and one target table of a format. */
-  private static final class Pipeline {
+  /** One pipeline over one source table and target tables of a format. */
+  static final class Pipeline {
     final String format;
     final String name;
+    final String spec;
+    final List<String> targets;
     final TableWriter source;
     final String sourceTable;
     final String regions;
     private int writes;
 
     Pipeline(String format, String name) throws IOException {
+      this(format, name, SPEC, List.of("open_orders"));
+    }
+
+    /** @param targets the spec's targets, each written to table {@code <name>.<variant>_<target>} */
+    Pipeline(String format, String name, String spec, List<String> targets) throws IOException {
       this.format = format;
       this.name = name;
+      this.spec = spec;
+      this.targets = List.copyOf(targets);
       this.sourceTable = name + ".orders";
       TableFormat tableFormat = TableFormats.get(format);
       TableAddress address = TableAddresses.resolve(TestSpark.settings(), tableFormat, "orders", Optional.empty(),
@@ -95,40 +104,53 @@ class IncrementalRunTest {
       source.delete(rows(Arrays.stream(ids).mapToObj(id -> id + "|-|-|0|0|1").toArray(String[]::new)), nextWrite());
     }
 
-    /** Runs the pipeline into a target table; returns stdout and stderr, after checking the exit code. */
-    String run(String mode, Instant logicalTime, String target, int expectedCode) {
-      return lakepipe(List.of("run", SPEC, "--mode", mode, "--logical-time", logicalTime.toString()), target,
+    /** Runs the pipeline into a variant of its target tables; returns stdout and stderr, after checking the exit code. */
+    String run(String mode, Instant logicalTime, String variant, int expectedCode) {
+      return lakepipe(List.of("run", spec, "--mode", mode, "--logical-time", logicalTime.toString()), variant,
           expectedCode);
     }
 
-    /** Runs a command line over the pipeline into a target table; returns stdout and stderr. */
-    String lakepipe(List<String> command, String target, int expectedCode) {
+    /** Runs a command line over the pipeline into a variant of its target tables; returns stdout and stderr. */
+    String lakepipe(List<String> command, String variant, int expectedCode) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       List<String> args = new ArrayList<>(command);
       args.addAll(List.of("--set", "warehouse=" + TestSpark.warehouse(),
-          "--set", "name=" + name + "_" + target,
+          "--set", "name=" + name + "_" + variant,
           "--set", "sources.orders.format=" + format, "--set", "sources.orders.table=" + sourceTable,
-          "--set", "sources.regions.path=" + regions,
-          "--set", "targets.open_orders.format=" + format, "--set", "targets.open_orders.table=" + name + "." + target));
+          "--set", "sources.regions.path=" + regions));
+      for (String target : targets) {
+        args.addAll(List.of("--set", "targets." + target + ".format=" + format,
+            "--set", "targets." + target + ".table=" + table(variant, target)));
+      }
       int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
       assertEquals(expectedCode, code, out + "\n" + err);
       return out + "\n" + err;
     }
 
-    TableAddress target(String target) {
-      return TableAddresses.resolve(TestSpark.settings(), TableFormats.get(format), "open_orders", Optional.empty(),
-          Optional.of(name + "." + target), Map.of());
+    private String table(String variant, String target) {
+      return name + "." + (targets.size() == 1 ? variant : variant + "_" + target);
     }
 
-    List<String> rowsOf(String target) {
-      return TableFormats.get(format).reader(TestSpark.session(), target(target)).snapshot()
+    TableAddress target(String variant, String target) {
+      return TableAddresses.resolve(TestSpark.settings(), TableFormats.get(format), target, Optional.empty(),
+          Optional.of(table(variant, target)), Map.of());
+    }
+
+    /** The rows of a variant's one target (the row-wise spec's). */
+    List<String> rowsOf(String variant) {
+      return snapshot(variant, targets.get(0))
           .select("order_id", "status", "amount", "updated_at", "order_date", "region_name").collectAsList()
           .stream().map(IncrementalRunTest::render).sorted().toList();
     }
 
-    Commit latest(String target) {
-      return TableFormats.get(format).reader(TestSpark.session(), target(target)).latestCommit().orElseThrow();
+    Dataset<Row> snapshot(String variant, String target) {
+      return TableFormats.get(format).reader(TestSpark.session(), target(variant, target)).snapshot();
+    }
+
+    Commit latest(String variant) {
+      return TableFormats.get(format).reader(TestSpark.session(), target(variant, targets.get(0))).latestCommit()
+          .orElseThrow();
     }
   }
 
@@ -148,7 +170,7 @@ class IncrementalRunTest {
         + row.<Date>getAs(4).toLocalDate().getDayOfMonth() + "|" + row.getString(5);
   }
 
-  private static Instant hour(int n) {
+  static Instant hour(int n) {
     return T0.plus(Duration.ofHours(n));
   }
 
@@ -281,6 +303,10 @@ class IncrementalRunTest {
     assertEquals(List.of(
         "incremental: not incremental: has mode append, but an increment upserts rows and deletes keys; use"
             + " mode = upsert with keys",
+        "incremental: algebraic delta, as step daily is a GROUP BY over the rows of orders with COUNT/SUM measures:"
+            + " the groups its changes touch get old + agg(post-images) - agg(pre-images), from the changes and the"
+            + " stored rows of those groups only; a group left with no rows is deleted (if Spark's analysis of the"
+            + " step finds another aggregate, affected keys)",
         "incremental: row-wise on the changes of orders: step enriched map, filter or enrich its rows; upserted by"
             + " order_id, deleted keys deleted",
         "incremental: affected keys, as step gmv is not row-wise over orders (the aggregate sum(), the aggregate"
