@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *   <li>{@link Kind#ROW_WISE}: the target's steps map, filter or enrich the rows of one incremental (driving)
  *       source, so they run on the source's net changes only; the result is upserted, the keys it no longer holds
  *       deleted.
- *   <li>{@link Kind#ALGEBRAIC}: a GROUP BY over the rows of one changing source with COUNT and SUM measures. The
+ *   <li>{@link Kind#ALGEBRAIC}: a GROUP BY over the rows of one changing source with COUNT, SUM and AVG. The
  *       groups the changes touch get {@code old + agg(post-images) − agg(pre-images)}, from the changes and the
  *       stored rows of those groups only; a group left with no rows is deleted. Which aggregates qualify is
  *       settled when Spark has analysed the step (see {@code dev.lakepipe.run.algebraic.AggregateForm}); a step
@@ -74,7 +74,7 @@ public record IncrementalStrategy(String target, Kind kind, Optional<String> dri
     if (incremental.size() == 1 && algebraicBlocker(plan, target, incremental.get(0)).isEmpty()) {
       return new IncrementalStrategy(target.name(), Kind.ALGEBRAIC, Optional.of(incremental.get(0)), incremental,
           "algebraic delta, as step " + target.from() + " is a GROUP BY over the rows of " + incremental.get(0)
-              + " with COUNT/SUM measures: the groups its changes touch get old + agg(post-images) -"
+              + " with COUNT/SUM/AVG measures: the groups its changes touch get old + agg(post-images) -"
               + " agg(pre-images), from the changes and the stored rows of those groups only; a group left with"
               + " no rows is deleted (if Spark's analysis of the step finds another aggregate, affected keys)");
     }
@@ -106,7 +106,8 @@ public record IncrementalStrategy(String target, Kind kind, Optional<String> dri
   }
 
   /** The aggregates an algebraic delta may maintain, as the SQL text names them; Spark's analysis decides. */
-  private static final Set<String> ADDITIVE = Set.of("GROUP BY", "the aggregate count()", "the aggregate sum()");
+  private static final Set<String> ADDITIVE = Set.of("GROUP BY", "the aggregate count()", "the aggregate sum()",
+      "the aggregate avg()", "the aggregate mean()");
 
   /**
    * Why the target's rows are not, as far as the SQL text shows, one GROUP BY with additive aggregates over rows

@@ -74,9 +74,10 @@ final class AlgebraicRefresh extends TargetRefresh {
       byAffectedKeys(strategy.asAffectedKeys()).run();
       return;
     }
-    Dataset<Row> removed = stepOver(rows.where(col(ChangeSet.CHANGE_TYPE).isin(ChangeSet.UPDATE_PREIMAGE,
-        ChangeSet.DELETE)));
-    Dataset<Row> delta = views.cache(AlgebraicDelta.delta(form, added, removed));
+    Dataset<Row> addedStates = form.states(added);
+    Dataset<Row> removedStates = form.states(stepOver(rows.where(col(ChangeSet.CHANGE_TYPE).isin(
+        ChangeSet.UPDATE_PREIMAGE, ChangeSet.DELETE))));
+    Dataset<Row> delta = views.cache(AlgebraicDelta.delta(form, addedStates, removedStates));
     // Literal IN lists on the keys let the formats skip the partitions and files of untouched groups.
     Map<String, String> byName = form.keys().stream()
         .collect(Collectors.toMap(Function.identity(), SqlMerge::quote));
@@ -84,9 +85,25 @@ final class AlgebraicRefresh extends TargetRefresh {
         .filterFor(byName);
     Dataset<Row> stored = tables.reader(target).snapshot();
     AlgebraicDelta.Changes next = AlgebraicDelta.apply(form, delta, nearby.map(stored::where).orElse(stored),
-        added.schema());
+        form.withState(added).schema());
     write(next.upserts(), next.deletedKeys(), Map.of(driving.name(), since),
         Map.of(driving.name(), changes[0].until().get().id()));
+  }
+
+  /**
+   * The rows a full run writes to a target: for an algebraic aggregate with hidden state, the step's rows with its
+   * state columns, so that increments can add to them.
+   */
+  static Dataset<Row> rowsToStore(Plan plan, TargetSpec target, Dataset<Row> rows) {
+    if (plan.incrementalSources(target).isEmpty()
+        || IncrementalStrategy.of(plan, target).kind() != IncrementalStrategy.Kind.ALGEBRAIC) {
+      return rows;
+    }
+    try {
+      return AggregateForm.of(rows, target.keys()).withState(rows);
+    } catch (NotAlgebraicException e) {
+      return rows;
+    }
   }
 
   /** The target's rows computed over some rows of the driving source, the other sources as they were read. */

@@ -66,7 +66,8 @@ public final class BatchRun {
       // Every target is audited before any is written: a failed error-level check publishes nothing of the run.
       Map<String, Dataset<Row>> approved = new LinkedHashMap<>();
       for (TargetSpec target : plan.writes()) {
-        approved.put(target.name(), gate.audit(target, views.get(target.from()),
+        approved.put(target.name(), gate.audit(target, AlgebraicRefresh.rowsToStore(plan, target,
+            views.get(target.from())),
             TableAfter.ofWrite(tables, target, !plan.incrementalSources(target).isEmpty()), record));
       }
       for (TargetSpec target : plan.writes()) {

@@ -303,7 +303,7 @@ class IncrementalRunTest {
     assertEquals(List.of(
         "incremental: not incremental: has mode append, but an increment upserts rows and deletes keys; use"
             + " mode = upsert with keys",
-        "incremental: algebraic delta, as step daily is a GROUP BY over the rows of orders with COUNT/SUM measures:"
+        "incremental: algebraic delta, as step daily is a GROUP BY over the rows of orders with COUNT/SUM/AVG measures:"
             + " the groups its changes touch get old + agg(post-images) - agg(pre-images), from the changes and the"
             + " stored rows of those groups only; a group left with no rows is deleted (if Spark's analysis of the"
             + " step finds another aggregate, affected keys)",
