@@ -1,37 +1,29 @@
 package dev.lakepipe.pipelines.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.pipelines.EcommerceGenerator;
-import dev.lakepipe.pipelines.MarketplaceTables;
-import dev.lakepipe.plan.Plan;
-import dev.lakepipe.run.NodeResult;
-import dev.lakepipe.run.PipelineRunner;
-import dev.lakepipe.run.RunMode;
-import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
-import dev.lakepipe.run.SparkSessions;
 import dev.lakepipe.spec.InvalidSpecException;
-import dev.lakepipe.spec.JobSpec;
-import dev.lakepipe.spec.SpecLoader;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.SparkSession;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,16 +32,23 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lakepipe bench incremental}: the hourly marketplace pipeline on generated history, a full recompute
- * against one hour's increment (the hour's new orders, updates to older orders, a few deletes) on the same data,
- * and the same hour's increment over a quarter of the history. One JSON line per format on stdout; where an
- * incremental run spent its time goes to stderr.
+ * {@code lakepipe bench incremental}: the hourly marketplace pipeline on generated history, per table format, in one
+ * process: its full run against the same SQL as a plain Spark job, consecutive hourly increments (the hour's new
+ * orders, updates to older orders, a few deletes) with the Spark jobs they run and the files they write, the same
+ * increments over a quarter of the history, and a plain upsert of 1.2 % of a table through lakepipe's writer. One
+ * JSON line per format on stdout; where the median increment spent its time goes to stderr.
  */
 @Command(name = "incremental", mixinStandardHelpOptions = true,
-    description = {"Full recompute vs one hourly increment of conf/jobs/marketplace_hourly.conf, per table format.",
-        "Prints {\"format\",\"rows\",\"full_s\",\"incremental_s\",\"speedup\",\"incremental_s_quarter_history\","
-            + "\"growth\",\"peak_heap_mb\"} per format; growth = incremental_s / incremental_s_quarter_history."})
+    description = {"Full run vs hourly increments of conf/jobs/marketplace_hourly.conf, per table format; prints one"
+        + " JSON line per format (see README, Performance).",
+        "incremental_s is the median over the hours after the first; growth = incremental_s /"
+            + " incremental_s_quarter_history; framework_overhead = full_s / plain_full_s."})
 final class IncrementalBench implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final LocalDate START = LocalDate.parse("2026-10-01");
+  private static final long SEED = 11;
+  private static final int UPSERTS = 3;
+
   @Mixin
   VerboseOption verbose;
 
@@ -65,6 +64,27 @@ final class IncrementalBench implements Callable<Integer> {
       description = "Orders created per day (default: ${DEFAULT-VALUE}: 5.1 M orders over 30 days).")
   long ordersPerDay;
 
+  @Option(names = "--hours", paramLabel = "N", defaultValue = "4",
+      description = "Consecutive hourly increments; the median leaves out the first (default: ${DEFAULT-VALUE}).")
+  int hours;
+
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
+      description = "Full runs, each as a plain Spark job and as a lakepipe run, in turns (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--upsert-rows", paramLabel = "N", defaultValue = "2000000",
+      description = "Rows of the table of the plain upsert (default: ${DEFAULT-VALUE}).")
+  long upsertRows;
+
+  @Option(names = "--skip-quarter", description = "Do not measure the increments over a quarter of the history.")
+  boolean skipQuarter;
+
+  @Option(names = "--skip-overhead", description = "Run the full run once, without the plain Spark job beside it.")
+  boolean skipOverhead;
+
+  @Option(names = "--skip-upsert", description = "Do not measure the plain upsert.")
+  boolean skipUpsert;
+
   @Option(names = "--spec", paramLabel = "FILE",
       defaultValue = "${env:LAKEPIPE_HOME:-.}/conf/jobs/marketplace_hourly.conf",
       description = "The hourly marketplace spec (default: ${DEFAULT-VALUE}).")
@@ -77,106 +97,145 @@ final class IncrementalBench implements Callable<Integer> {
   @Spec
   CommandSpec command;
 
+  /** @throws ParameterException for an unknown format or a size out of range */
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws InvalidSpecException, IOException {
     List<String> formats = format.equals("all") ? List.of("hudi", "delta", "iceberg") : List.of(format);
-    if (!TableFormats.all().keySet().containsAll(formats) || days < 4 || ordersPerDay < 1) {
+    if (!TableFormats.all().keySet().containsAll(formats) || days < 4 || ordersPerDay < 1 || hours < 2 || rounds < 1
+        || upsertRows < 1) {
       throw new ParameterException(command.commandLine(), "--format must be hudi, delta, iceberg or all, --days at"
-          + " least 4 and --orders-per-day positive");
+          + " least 4, --hours at least 2, --orders-per-day, --rounds and --upsert-rows positive");
     }
     verbose.apply();
     Path root = warehouse != null ? warehouse : Files.createTempDirectory("lakepipe-bench-");
     PrintWriter out = command.commandLine().getOut();
-    for (String tableFormat : formats) {
-      out.println(measure(root, tableFormat));
-      out.flush();
+    try {
+      for (String tableFormat : formats) {
+        out.println(JSON.writeValueAsString(measure(root, tableFormat)));
+        out.flush();
+      }
+    } finally {
+      if (warehouse == null) {
+        deleteRecursively(root);
+      }
     }
     return ExitCodes.OK;
   }
 
-  private String measure(Path root, String tableFormat) throws InvalidSpecException {
-    LocalDate start = LocalDate.parse("2026-10-01");
-    Instant end = start.plusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant();
-    // One day past the history, so the measured hour has new orders too.
-    EcommerceGenerator.Config whole = new EcommerceGenerator.Config(11, start, days + 1, ordersPerDay, 200);
-    int quarterDays = Math.max(1, days / 4);
-    EcommerceGenerator.Config quarter = new EcommerceGenerator.Config(11, start.plusDays(days - quarterDays),
-        quarterDays + 1, ordersPerDay, 200);
+  private Map<String, Object> measure(Path root, String tableFormat) throws InvalidSpecException {
+    Measures.resetPeaks();
+    Instant end = START.plusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant();
+    // One day past the history, so the measured hours have new orders too.
+    EcommerceGenerator.Config whole = new EcommerceGenerator.Config(SEED, START, days + 1, ordersPerDay, 200);
+    String database = "bench_" + tableFormat;
+    MarketplaceHistory history = new MarketplaceHistory(spec, root, tableFormat, database + "_whole", whole, end);
 
-    History full = new History(root, tableFormat, "whole", whole, end);
-    double fullSeconds = full.run(RunMode.FULL, end).seconds();
-    full.ingestHour();
-    RunResult increment = full.run(RunMode.INCREMENTAL, end.plus(Duration.ofHours(1)));
-    command.commandLine().getErr().println(tableFormat + " increment over the whole history: " + breakdown(increment));
-
-    History small = new History(root, tableFormat, "quarter", quarter, end);
-    small.run(RunMode.FULL, end);
-    small.ingestHour();
-    RunResult smallIncrement = small.run(RunMode.INCREMENTAL, end.plus(Duration.ofHours(1)));
-    command.commandLine().getErr().println(tableFormat + " increment over a quarter: " + breakdown(smallIncrement));
-
-    return String.format(Locale.ROOT, "{\"format\":\"%s\",\"rows\":%d,\"full_s\":%.2f,\"incremental_s\":%.2f,"
-            + "\"speedup\":%.1f,\"incremental_s_quarter_history\":%.2f,\"growth\":%.2f,\"peak_heap_mb\":%d}",
-        tableFormat, full.orders, fullSeconds, increment.seconds(), fullSeconds / increment.seconds(),
-        smallIncrement.seconds(), increment.seconds() / smallIncrement.seconds(), peakHeapMegabytes());
-  }
-
-  /** Source tables holding a generated history up to {@code end}, and the pipeline over them. */
-  private final class History {
-    final EcommerceGenerator generator;
-    final MarketplaceTables tables;
-    final JobSpec job;
-    final SparkSession spark;
-    final Instant end;
-    /** The orders created in the history: the rows the source holds, but for the few deleted. */
-    final long orders;
-
-    History(Path root, String tableFormat, String name, EcommerceGenerator.Config config, Instant end)
-        throws InvalidSpecException {
-      String database = "bench_" + tableFormat + "_" + name;
-      List<String> sets = new ArrayList<>(List.of("warehouse=" + root, "name=" + database,
-          "sources.orders.format=" + tableFormat, "sources.orders.table=" + database + ".orders",
-          "sources.shops.format=" + tableFormat, "sources.shops.table=" + database + ".shops"));
-      for (String target : List.of("paid_orders", "gmv_by_shop_day", "order_detail")) {
-        sets.add("targets." + target + ".format=" + tableFormat);
-        sets.add("targets." + target + ".table=" + database + "_out." + target);
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("format", tableFormat);
+    line.put("rows", history.orders);
+    line.put("hours", hours);
+    try (SparkJobCounter counter = SparkJobCounter.listeningTo(history.spark.sparkContext())) {
+      double fullSeconds = measureFullRuns(history, database + "_plain", counter, line);
+      HourlyIncrements increments = new HourlyIncrements(history.increments(hours, counter));
+      report(tableFormat + " median increment over the whole history", increments);
+      line.put("incremental_s", Measures.rounded(increments.medianSeconds(), 2));
+      line.put("first_incremental_s", Measures.rounded(increments.firstSeconds(), 2));
+      line.put("incremental_s_each", increments.secondsEach().stream().map(s -> Measures.rounded(s, 2)).toList());
+      line.put("speedup", Measures.rounded(fullSeconds / increments.medianSeconds(), 2));
+      line.put("spark_jobs", Measures.rounded(increments.medianSparkJobs(), 1));
+      line.put("spark_jobs_each", increments.sparkJobsEach());
+      line.put("files_written", Measures.rounded(increments.medianFilesWritten(), 1));
+      line.put("bytes_written", Math.round(increments.medianBytesWritten()));
+      if (!skipQuarter) {
+        int quarterDays = Math.max(1, days / 4);
+        EcommerceGenerator.Config quarter = new EcommerceGenerator.Config(SEED, START.plusDays(days - quarterDays),
+            quarterDays + 1, ordersPerDay, 200);
+        MarketplaceHistory small = new MarketplaceHistory(spec, root, tableFormat, database + "_quarter", quarter, end);
+        small.runFull();
+        HourlyIncrements smallIncrements = new HourlyIncrements(small.increments(hours, counter));
+        report(tableFormat + " median increment over a quarter of the history", smallIncrements);
+        line.put("incremental_s_quarter_history", Measures.rounded(smallIncrements.medianSeconds(), 2));
+        line.put("growth", Measures.rounded(increments.medianSeconds() / smallIncrements.medianSeconds(), 2));
+        line.put("spark_jobs_quarter_history", Measures.rounded(smallIncrements.medianSparkJobs(), 1));
+        line.put("files_written_quarter_history", Measures.rounded(smallIncrements.medianFilesWritten(), 1));
+        line.put("bytes_written_quarter_history", Math.round(smallIncrements.medianBytesWritten()));
       }
-      this.job = new SpecLoader(TableFormats.all(), System::getenv).load(spec,
-          new SpecLoader.Options(Optional.empty(), Optional.empty(), sets));
-      this.spark = SparkSessions.getOrCreate(job.settings());
-      this.generator = new EcommerceGenerator(spark, config);
-      this.tables = new MarketplaceTables(spark, job.settings(), tableFormat, database);
-      this.end = end;
-      tables.upsertShops(generator.shops());
-      tables.applyOrderEvents(generator.orderEvents(config.start(), end));
-      this.orders = config.ordersPerDay() * Duration.between(config.start(), end).toDays();
     }
-
-    void ingestHour() {
-      tables.applyOrderEvents(generator.orderEvents(end, end.plus(Duration.ofHours(1))));
+    line.put("storage", storage(history.targetStorage()));
+    if (!skipUpsert) {
+      List<Double> upserts = new PlainUpsert(history.spark, history.job.settings(), tableFormat,
+          database + "_upsert.orders", upsertRows, SEED).measure(UPSERTS);
+      line.put("plain_upsert_s", Measures.rounded(Measures.median(upserts), 2));
+      line.put("upsert_rows", upsertRows);
     }
-
-    RunResult run(RunMode mode, Instant logicalTime) {
-      return new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(logicalTime, mode), node -> { });
-    }
+    line.put("peak_heap_mb", Measures.peakHeapMegabytes());
+    Measures.peakResidentMegabytes().ifPresent(peak -> line.put("peak_rss_mb", peak));
+    return line;
   }
 
-  /** The slowest nodes of a run, for where the time goes. */
-  private static String breakdown(RunResult result) {
-    return String.format(Locale.ROOT, "%.1f s: ", result.seconds()) + result.nodes().stream()
-        .sorted((a, b) -> Double.compare(b.seconds(), a.seconds())).limit(8)
-        .map(n -> String.format(Locale.ROOT, "%s %s %.1f s (%s)", n.kind().name().toLowerCase(Locale.ROOT),
-            n.name(), n.seconds(), n.detail()))
+  /**
+   * The full run, in turns as a plain Spark job and through lakepipe unless the overhead is skipped; puts the
+   * medians into the line and returns lakepipe's.
+   */
+  private double measureFullRuns(MarketplaceHistory history, String plainDatabase, SparkJobCounter counter,
+      Map<String, Object> line) {
+    List<SparkJobCounter.Counted<?>> lakepipe = new ArrayList<>();
+    List<SparkJobCounter.Counted<?>> plain = new ArrayList<>();
+    PlainSparkRun plainRun = new PlainSparkRun(history.spark, history.job, plainDatabase);
+    for (int round = 0; round < (skipOverhead ? 1 : rounds); round++) {
+      if (!skipOverhead) {
+        plain.add(counter.count(() -> {
+          plainRun.run();
+          return null;
+        }));
+      }
+      lakepipe.add(counter.count(history::runFull));
+    }
+    double fullSeconds = medianSeconds(lakepipe);
+    line.put("full_s", Measures.rounded(fullSeconds, 2));
+    line.put("full_spark_jobs", lakepipe.get(lakepipe.size() - 1).jobs());
+    if (!skipOverhead) {
+      double plainSeconds = medianSeconds(plain);
+      line.put("plain_full_s", Measures.rounded(plainSeconds, 2));
+      line.put("plain_full_spark_jobs", plain.get(plain.size() - 1).jobs());
+      line.put("framework_overhead", Measures.rounded(fullSeconds / plainSeconds, 2));
+    }
+    return fullSeconds;
+  }
+
+  private static double medianSeconds(List<SparkJobCounter.Counted<?>> runs) {
+    return Measures.median(runs.stream().map(SparkJobCounter.Counted::seconds).toList());
+  }
+
+  /** One storage when every target has the same, else each target's. */
+  private static String storage(Map<String, String> byTarget) {
+    if (byTarget.values().stream().distinct().count() == 1) {
+      return byTarget.values().iterator().next();
+    }
+    return new TreeMap<>(byTarget).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(", "));
   }
 
-  private static long peakHeapMegabytes() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
+  /** Where the typical increment's time went: its Spark jobs, files written and slowest nodes, on stderr. */
+  private void report(String what, HourlyIncrements increments) {
+    MarketplaceHistory.Increment increment = increments.typical();
+    RunResult run = increment.run();
+    command.commandLine().getErr().println(String.format(Locale.ROOT,
+        "%s: %.1f s (%.1f s in the run), %d Spark jobs, %d files / %d bytes written; slowest: ", what,
+        increment.seconds(), run.seconds(), increment.sparkJobs(), increment.written().files(),
+        increment.written().bytes()) + run.nodes().stream()
+        .sorted(Comparator.comparingDouble(n -> -n.seconds())).limit(8)
+        .map(n -> String.format(Locale.ROOT, "%s %s %.1f s (%s)", n.kind().name().toLowerCase(Locale.ROOT),
+            n.name(), n.seconds(), n.detail()))
+        .collect(Collectors.joining(", ")));
+  }
+
+  /** @throws IOException when a file cannot be deleted */
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
       }
     }
-    return peak >> 20;
   }
 }

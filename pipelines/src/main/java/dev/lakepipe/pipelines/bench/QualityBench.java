@@ -12,9 +12,6 @@ import dev.lakepipe.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -137,7 +133,7 @@ public final class QualityBench implements Callable<Integer> {
     List<Double> without = new ArrayList<>();
     List<Double> with = new ArrayList<>();
     List<Double> separate = new ArrayList<>();
-    resetPeaks();
+    Measures.resetPeaks();
     for (int round = 0; round < rounds; round++) {
       // The hours after the loaded history: updates of old orders and new ones.
       Instant hour = end.plus(Duration.ofHours(round));
@@ -146,9 +142,9 @@ public final class QualityBench implements Callable<Integer> {
           .parquet(root + "/" + folder);
       JobSpec plain = spec(root, "bench_plain", folder, "");
       JobSpec checked = spec(root, "bench_checked", folder, CHECKS);
-      without.add(seconds(() -> Runs.run(plain, hour, quiet)));
-      with.add(seconds(() -> Runs.run(checked, hour, quiet)));
-      separate.add(seconds(() -> {
+      without.add(Measures.seconds(() -> Runs.run(plain, hour, quiet)));
+      with.add(Measures.seconds(() -> Runs.run(checked, hour, quiet)));
+      separate.add(Measures.seconds(() -> {
         Runs.run(plain, hour, quiet);
         spark.read().parquet(root + "/" + folder).createOrReplaceTempView("events");
         spark.read().parquet(root + "/raw/shops").createOrReplaceTempView("shops");
@@ -159,12 +155,12 @@ public final class QualityBench implements Callable<Integer> {
         return null;
       }));
     }
-    double withoutS = median(without);
-    double withS = median(with);
+    double withoutS = Measures.median(without);
+    double withS = Measures.median(with);
     command.commandLine().getOut().printf(Locale.ROOT, "{\"without_checks_s\":%.2f,\"with_checks_s\":%.2f,"
             + "\"separate_queries_s\":%.2f,\"overhead\":%.3f,\"peak_heap_mb\":%d,\"orders_per_day\":%d,\"days\":%d,"
-            + "\"rounds\":%d}%n", withoutS, withS, median(separate), withS / withoutS, peakHeapMb(), ordersPerDay,
-        days, rounds);
+            + "\"rounds\":%d}%n", withoutS, withS, Measures.median(separate), withS / withoutS,
+        Measures.peakHeapMegabytes(), ordersPerDay, days, rounds);
     return ExitCodes.OK;
   }
 
@@ -173,26 +169,5 @@ public final class QualityBench implements Callable<Integer> {
     Path file = root.resolve(name + ".conf");
     Files.writeString(file, SPEC.formatted(name, root, events, checks));
     return new SpecLoader(TableFormats.all(), System::getenv).load(file, SpecLoader.Options.defaults());
-  }
-
-  private static double seconds(Supplier<?> work) {
-    long start = System.nanoTime();
-    work.get();
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  }
-
-  private static void resetPeaks() {
-    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-  }
-
-  private static long peakHeapMb() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-        .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
   }
 }

@@ -1,0 +1,111 @@
+package dev.lakepipe.pipelines.bench;
+
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableAddresses;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.pipelines.EcommerceGenerator;
+import dev.lakepipe.pipelines.MarketplaceTables;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.run.PipelineRunner;
+import dev.lakepipe.run.RunMode;
+import dev.lakepipe.run.RunOptions;
+import dev.lakepipe.run.RunResult;
+import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.spec.InvalidSpecException;
+import dev.lakepipe.spec.JobSpec;
+import dev.lakepipe.spec.SpecLoader;
+import dev.lakepipe.spec.TargetSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The hourly marketplace pipeline over source tables of one format that hold a generated history up to {@code end}:
+ * its runs, and the hours after {@code end} ingested one at a time. The sources are {@code <database>.orders} and
+ * {@code <database>.shops}, the three targets are tables of {@code <database>_out}.
+ */
+final class MarketplaceHistory {
+  static final List<String> TARGETS = List.of("paid_orders", "gmv_by_shop_day", "order_detail");
+
+  /** One measured hourly increment: the run, its wall-clock seconds, the Spark jobs it ran and what it wrote. */
+  record Increment(RunResult run, double seconds, long sparkJobs, WrittenFiles.Written written) {}
+
+  final JobSpec job;
+  final SparkSession spark;
+  /** The orders created in the history: the rows the source holds, but for the few deleted. */
+  final long orders;
+  private final EcommerceGenerator generator;
+  private final MarketplaceTables tables;
+  private final String targetsFolder;
+  private final Instant end;
+
+  /**
+   * Loads the spec with its sources and targets in this format and database, and ingests the history.
+   *
+   * @throws InvalidSpecException when the spec does not load
+   */
+  MarketplaceHistory(Path spec, Path warehouse, String format, String database, EcommerceGenerator.Config config,
+      Instant end) throws InvalidSpecException {
+    List<String> sets = new ArrayList<>(List.of("warehouse=" + warehouse, "name=" + database,
+        "sources.orders.format=" + format, "sources.orders.table=" + database + ".orders",
+        "sources.shops.format=" + format, "sources.shops.table=" + database + ".shops"));
+    for (String target : TARGETS) {
+      sets.add("targets." + target + ".format=" + format);
+      sets.add("targets." + target + ".table=" + database + "_out." + target);
+    }
+    this.job = new SpecLoader(TableFormats.all(), System::getenv).load(spec,
+        new SpecLoader.Options(Optional.empty(), Optional.empty(), sets));
+    this.spark = SparkSessions.getOrCreate(job.settings());
+    this.generator = new EcommerceGenerator(spark, config);
+    this.tables = new MarketplaceTables(spark, job.settings(), format, database);
+    // Every format keeps table db.name in <warehouse>/db/name: Delta and Hudi by path, Iceberg's Hadoop catalog too.
+    this.targetsFolder = job.settings().warehouse() + "/" + database + "_out";
+    this.end = end;
+    tables.upsertShops(generator.shops());
+    tables.applyOrderEvents(generator.orderEvents(config.start(), end));
+    this.orders = config.ordersPerDay() * Duration.between(config.start(), end).toDays();
+  }
+
+  /** Runs the pipeline in full as of the end of the history. */
+  RunResult runFull() {
+    return run(RunMode.FULL, end);
+  }
+
+  /**
+   * Ingests each of the {@code hours} after the history and runs the increment of that hour, counting its Spark jobs
+   * and the files it writes to the targets.
+   */
+  List<Increment> increments(int hours, SparkJobCounter counter) {
+    List<Increment> increments = new ArrayList<>();
+    for (int hour = 0; hour < hours; hour++) {
+      Instant from = end.plus(Duration.ofHours(hour));
+      Instant until = from.plus(Duration.ofHours(1));
+      tables.applyOrderEvents(generator.orderEvents(from, until));
+      WrittenFiles before = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration());
+      SparkJobCounter.Counted<RunResult> run = counter.count(() -> run(RunMode.INCREMENTAL, until));
+      WrittenFiles.Written written = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration())
+          .since(before);
+      increments.add(new Increment(run.result(), run.seconds(), run.jobs(), written));
+    }
+    return increments;
+  }
+
+  /** Each target's storage, by target name, as {@link TargetStorage} reads it from the table. */
+  Map<String, String> targetStorage() {
+    return job.targets().values().stream().collect(Collectors.toMap(TargetSpec::name, target -> {
+      TableAddress address = TableAddresses.resolve(job.settings(), TableFormats.get(target.format()), target.name(),
+          target.path(), target.table(), target.options());
+      return TargetStorage.of(spark, target.format(), address);
+    }));
+  }
+
+  private RunResult run(RunMode mode, Instant logicalTime) {
+    return new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(logicalTime, mode), node -> { });
+  }
+}
