@@ -114,6 +114,14 @@ class IncrementalRunTest {
     String lakepipe(List<String> command, String variant, int expectedCode) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
+      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err),
+          arguments(command, variant).toArray(String[]::new));
+      assertEquals(expectedCode, code, out + "\n" + err);
+      return out + "\n" + err;
+    }
+
+    /** A command line over the pipeline into a variant of its target tables, with the settings that say where. */
+    List<String> arguments(List<String> command, String variant) {
       List<String> args = new ArrayList<>(command);
       args.addAll(List.of("--set", "warehouse=" + TestSpark.warehouse(),
           "--set", "name=" + name + "_" + variant,
@@ -123,9 +131,7 @@ class IncrementalRunTest {
         args.addAll(List.of("--set", "targets." + target + ".format=" + format,
             "--set", "targets." + target + ".table=" + table(variant, target)));
       }
-      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
-      assertEquals(expectedCode, code, out + "\n" + err);
-      return out + "\n" + err;
+      return args;
     }
 
     private String table(String variant, String target) {
