@@ -34,6 +34,7 @@ import org.apache.spark.sql.Row;
 final class AlgebraicRefresh extends TargetRefresh {
   private final SourceSpec driving;
   private final IncrementalStrategy strategy;
+  private ChangeSet changes;
 
   AlgebraicRefresh(Plan plan, Tables tables, Views views, ChangeReads changeReads, TargetSpec target,
       CommitContext context, Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
@@ -49,20 +50,19 @@ final class AlgebraicRefresh extends TargetRefresh {
   @Override
   void run() {
     String since = checkpoints(List.of(driving.name())).get(driving.name());
-    ChangeSet[] changes = new ChangeSet[1];
     record(Nodes.timed(NodeResult.Kind.READ, driving.name(), () -> {
-      changes[0] = changeReads.changes(driving, since, List.of());
+      changes = changeReads.changes(driving, since, List.of());
       return new Nodes.Outcome(tables.describe(driving) + " changes", OptionalLong.empty(),
-          changes[0].until().or(() -> tables.reader(driving).latestCommit()), Optional.of(since));
+          changes.until().or(() -> tables.reader(driving).latestCommit()), Optional.of(since));
     }));
-    if (changes[0].until().isEmpty()) {
+    if (changes.until().isEmpty()) {
       nothingNew("commit " + since + " of " + driving.name());
       return;
     }
     Set<String> upstream = plan.upstream(target.from());
     plan.reads().stream().filter(s -> !s.name().equals(driving.name()) && upstream.contains(s.name()))
         .forEach(s -> record(Nodes.timed(NodeResult.Kind.READ, s.name(), () -> BatchRun.read(tables, s, views))));
-    Dataset<Row> rows = changes[0].rows();
+    Dataset<Row> rows = changes.rows();
     Dataset<Row> added = stepOver(rows.where(col(ChangeSet.CHANGE_TYPE).isin(ChangeSet.INSERT,
         ChangeSet.UPDATE_POSTIMAGE)));
     AggregateForm form;
@@ -87,7 +87,7 @@ final class AlgebraicRefresh extends TargetRefresh {
     AlgebraicDelta.Changes next = AlgebraicDelta.apply(form, delta, nearby.map(stored::where).orElse(stored),
         form.withState(added).schema());
     write(next.upserts(), next.deletedKeys(), Map.of(driving.name(), since),
-        Map.of(driving.name(), changes[0].until().get().id()));
+        Map.of(driving.name(), changes.until().get().id()));
   }
 
   /**
