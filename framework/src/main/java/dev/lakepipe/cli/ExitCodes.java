@@ -6,7 +6,10 @@ public final class ExitCodes {
   public static final int OK = 0;
   /** Any failure not listed below. */
   public static final int FAILURE = 1;
-  /** An invalid spec or invalid arguments; nothing ran. */
+  /**
+   * An invalid spec or invalid arguments, or a run that cannot go ahead as the spec asks (a target an incremental run
+   * cannot compute, a merge-on-read source whose changes cannot be read); nothing ran.
+   */
   public static final int INVALID = 2;
   /** A data-quality check of level error failed; nothing was published. */
   public static final int QUALITY = 3;

@@ -1,6 +1,7 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.audit.QualityGateException;
+import dev.lakepipe.format.ChangesNotReadableException;
 import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
@@ -72,6 +73,10 @@ public final class Lakepipe implements Runnable {
       return ExitCodes.INVALID;
     }
     if (e instanceof IncrementalNotSupportedException refused) {
+      err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
+      return ExitCodes.INVALID;
+    }
+    if (e instanceof ChangesNotReadableException refused) {
       err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
       return ExitCodes.INVALID;
     }

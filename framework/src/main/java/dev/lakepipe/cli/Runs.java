@@ -46,6 +46,8 @@ public final class Runs {
    *
    * @throws dev.lakepipe.run.IncrementalNotSupportedException for an incremental run of a spec with a target
    *     that is not row-wise
+   * @throws dev.lakepipe.format.ChangesNotReadableException for an incremental run of a spec that reads a
+   *     merge-on-read table whose changes its format cannot read (nothing ran)
    * @throws dev.lakepipe.run.LockHeldException when another run holds one of the run's locks
    * @throws dev.lakepipe.run.RunFailedException naming the node that failed
    */

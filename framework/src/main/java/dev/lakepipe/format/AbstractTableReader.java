@@ -40,7 +40,8 @@ public abstract class AbstractTableReader implements TableReader {
   /**
    * Checks that the existing table records its changes, before anything else about them is asked.
    *
-   * @throws UnsupportedOperationException when the format keeps no history, or the table records no changes
+   * @throws UnsupportedOperationException when the format keeps no history, or the table records no changes, or
+   *     it is merge-on-read and its format cannot read them ({@link ChangesNotReadableException})
    */
   protected abstract void requireChangesRecorded();
 
@@ -94,6 +95,13 @@ public abstract class AbstractTableReader implements TableReader {
       return new ChangeSet(ChangeRows.normalize(ChangeRows.none(readSnapshot()), keys, address), Optional.empty());
     }
     return new ChangeSet(ChangeRows.normalize(readChanges(sinceCommitId, until), keys, address), Optional.of(until));
+  }
+
+  @Override
+  public final void checkChangeReads() {
+    if (exists()) {
+      requireChangesRecorded();
+    }
   }
 
   /** The existing table as a stream; see {@link TableReader#stream()}. */

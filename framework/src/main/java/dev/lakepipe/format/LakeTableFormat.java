@@ -1,21 +1,30 @@
 package dev.lakepipe.format;
 
+import dev.lakepipe.spec.Storage;
 import dev.lakepipe.spec.WriteMode;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What the table formats with commits (Hudi, Delta, Iceberg) have in common as descriptors: every write mode, a
- * history to read as of a version or as changes, tables that carry their own schema. They differ in name, in
- * how tables are addressed, and in everything behind {@link #sessionConf}, {@link #reader} and {@link #writer}.
+ * history to read as of a version or as changes, tables that carry their own schema, a choice of storage. They differ
+ * in name, in how tables are addressed, in whether they read the changes of merge-on-read tables, and in everything
+ * behind {@link #sessionConf}, {@link #reader} and {@link #writer}.
  */
 public abstract class LakeTableFormat implements TableFormat {
   private final String name;
   private final Addressing addressing;
+  private final Optional<String> mergeOnReadChangeLimit;
 
-  protected LakeTableFormat(String name, Addressing addressing) {
+  /**
+   * @param mergeOnReadChangeLimit why the format cannot read the changes of its merge-on-read tables; empty when
+   *     it can
+   */
+  protected LakeTableFormat(String name, Addressing addressing, Optional<String> mergeOnReadChangeLimit) {
     this.name = name;
     this.addressing = addressing;
+    this.mergeOnReadChangeLimit = mergeOnReadChangeLimit;
   }
 
   @Override
@@ -41,6 +50,16 @@ public abstract class LakeTableFormat implements TableFormat {
   @Override
   public final boolean supportsChangeReads() {
     return true;
+  }
+
+  @Override
+  public final boolean supportsMergeOnRead() {
+    return true;
+  }
+
+  @Override
+  public final Optional<String> changeReadLimit(Storage storage) {
+    return storage == Storage.MERGE_ON_READ ? mergeOnReadChangeLimit : Optional.empty();
   }
 
   @Override

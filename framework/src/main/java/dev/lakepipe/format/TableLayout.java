@@ -1,16 +1,30 @@
 package dev.lakepipe.format;
 
+import dev.lakepipe.spec.Storage;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * How a target table is organised: its record keys, the column whose greatest value wins among rows of
- * the same key, and its partition columns.
+ * the same key, its partition columns, and how it stores updates and deletes. The storage is chosen when the first
+ * write creates the table; later writes keep the table's own.
  */
-public record TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy) {
+public record TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage) {
   public TableLayout {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
+    Objects.requireNonNull(storage, "storage");
+  }
+
+  /** A copy-on-write layout. */
+  public TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy) {
+    this(keys, orderBy, partitionBy, Storage.COPY_ON_WRITE);
+  }
+
+  /** This layout with another storage. */
+  public TableLayout withStorage(Storage storage) {
+    return new TableLayout(keys, orderBy, partitionBy, storage);
   }
 
   public static TableLayout unkeyed(List<String> partitionBy) {

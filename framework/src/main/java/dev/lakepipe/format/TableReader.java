@@ -52,10 +52,20 @@ public interface TableReader {
    *     (unknown, newer than the latest commit, archived, expired, cleaned, vacuumed), or the changes after it
    *     were not recorded
    * @throws UnsupportedOperationException when the format keeps no history ({@link
-   *     dev.lakepipe.spec.FormatTraits#supportsChangeReads()}), or the table does not record its changes
+   *     dev.lakepipe.spec.FormatTraits#supportsChangeReads()}), or the table does not record its changes, or it is
+   *     merge-on-read and its format cannot read them ({@link ChangesNotReadableException})
    * @throws IllegalArgumentException when a key is not a column of the table
    */
   ChangeSet changes(String sinceCommitId, List<String> keys);
+
+  /**
+   * Checks, without reading any, that {@link #changes} can read this table's changes: what a run asks of the
+   * sources it reads incrementally before it writes anything. A table that does not exist passes.
+   *
+   * @throws UnsupportedOperationException when the format keeps no history, or the table does not record its
+   *     changes, or it is merge-on-read and its format cannot read them ({@link ChangesNotReadableException})
+   */
+  void checkChangeReads();
 
   /**
    * The table as a Structured Streaming source of the rows added to it from its first commit on (a stream format:

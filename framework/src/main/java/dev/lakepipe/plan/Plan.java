@@ -24,10 +24,10 @@ public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, L
   /** Plans a validated spec (which has no cycles and no unknown names). */
   public static Plan of(JobSpec spec) {
     Set<String> needed = new LinkedHashSet<>();
-    spec.targets().values().forEach(t -> collect(t.from(), spec, needed));
+    spec.targets().values().forEach(t -> needed.addAll(spec.upstream(t.from())));
     // Referential checks read their reference as a view.
-    spec.targets().values().forEach(t -> t.checks().forEach(c -> c.reference().ifPresent(r -> collect(r, spec,
-        needed))));
+    spec.targets().values().forEach(t -> t.checks().forEach(c -> c.reference().ifPresent(r -> needed.addAll(
+        spec.upstream(r)))));
     List<StepSpec> ordered = new ArrayList<>();
     Set<String> done = new TreeSet<>(spec.sources().keySet());
     // Repeatedly take the ready steps in name order: a stable order that users can predict from the spec.
@@ -44,21 +44,9 @@ public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, L
     return new Plan(spec, reads, ordered, List.copyOf(spec.targets().values()));
   }
 
-  private static void collect(String name, JobSpec spec, Set<String> needed) {
-    if (!needed.add(name)) {
-      return;
-    }
-    StepSpec step = spec.steps().get(name);
-    if (step != null) {
-      step.dependencies().forEach(d -> collect(d, spec, needed));
-    }
-  }
-
   /** The sources and steps that a source, step or target's {@code from} reads, directly or not, itself included. */
   public Set<String> upstream(String name) {
-    Set<String> names = new LinkedHashSet<>();
-    collect(name, spec, names);
-    return names;
+    return spec.upstream(name);
   }
 
   /** The sources read with {@code read = incremental} that a target's rows come from, in name order. */

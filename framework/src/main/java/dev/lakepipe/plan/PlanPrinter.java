@@ -61,6 +61,10 @@ public final class PlanPrinter {
       }
       out.append(String.format("  %-20s %-8s %-20s <- %s%n      %s%s%n", target.name(), target.format(),
           target.mode().specName(), target.from(), location, layout.isEmpty() ? "" : "  " + String.join("  ", layout)));
+      if (formats.get(target.format()).supportsMergeOnRead()) {
+        out.append("      storage ").append(target.storage().specName())
+            .append(target.storageDefault().map(why -> " (default: " + why + ")").orElse("")).append('\n');
+      }
       settings("options", target.options(), out);
       if (incremental) {
         out.append("      incremental: ").append(IncrementalStrategy.of(plan, target).reason()).append('\n');

@@ -3,6 +3,7 @@ package dev.lakepipe.run;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ public final class PipelineRunner {
    * @param progress told of each node as soon as it is done
    * @throws IncrementalNotSupportedException for an incremental run of a plan with a target that only full runs compute
    *     (nothing ran)
+   * @throws dev.lakepipe.format.ChangesNotReadableException for an incremental run that reads the changes of a
+   *     merge-on-read table whose format cannot read them (nothing ran)
    * @throws LockHeldException when another run holds the pipeline's or a target table's lock (nothing ran)
    * @throws RunFailedException naming the node that failed; the failed run is recorded first
    */
@@ -55,6 +58,8 @@ public final class PipelineRunner {
       if (!refused.isEmpty()) {
         throw new IncrementalNotSupportedException(refused);
       }
+      Tables tables = new Tables(spark, plan.spec().settings());
+      plan.reads().stream().filter(SourceSpec::incremental).forEach(source -> tables.reader(source).checkChangeReads());
     }
     Optional<PipelineLocks.Lease> lease = PipelineLocks.of(plan.spec().settings().warehouse(), LOCK_TIME_TO_LIVE)
         .map(locks -> locks.acquire(lockNames(plan), options.runId()));

@@ -37,7 +37,7 @@ final class Tables {
   }
 
   static TableLayout layout(TargetSpec target) {
-    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy());
+    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy(), target.storage());
   }
 
   TableReader reader(SourceSpec source) {

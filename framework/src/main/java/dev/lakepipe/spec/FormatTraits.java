@@ -30,6 +30,22 @@ public interface FormatTraits {
     return false;
   }
 
+  /**
+   * Whether targets of this format choose their {@link Storage} (a {@code storage} key): tables whose format
+   * can write an update or a delete without rewriting the files that hold it. Not unless the format says so.
+   */
+  default boolean supportsMergeOnRead() {
+    return false;
+  }
+
+  /**
+   * Why the changes of a table of this format written with this storage cannot be read, or empty when they can
+   * (for a format that {@link #supportsChangeReads()}): a spec must not read incrementally what it writes so.
+   */
+  default Optional<String> changeReadLimit(Storage storage) {
+    return Optional.empty();
+  }
+
   /** Whether sources of this format take a declared {@code schema} (files, streams); tables carry their own. */
   default boolean acceptsSchema() {
     return false;

@@ -1,9 +1,11 @@
 package dev.lakepipe.spec;
 
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,5 +41,23 @@ public record JobSpec(
   public JobSpec(String name, Optional<String> description, String file, EngineSettings settings,
       Map<String, SourceSpec> sources, Map<String, StepSpec> steps, Map<String, TargetSpec> targets) {
     this(name, description, file, settings, sources, steps, targets, Optional.empty(), StreamingSpec.DEFAULT);
+  }
+
+  /** The sources and steps that a source, step or target's {@code from} reads, directly or not, itself included. */
+  public Set<String> upstream(String name) {
+    return upstream(name, steps);
+  }
+
+  /** {@link #upstream(String)} over steps not yet in a spec: the validator's, while it builds one. */
+  static Set<String> upstream(String name, Map<String, StepSpec> steps) {
+    Set<String> names = new LinkedHashSet<>();
+    collect(name, steps, names);
+    return names;
+  }
+
+  private static void collect(String name, Map<String, StepSpec> steps, Set<String> names) {
+    if (names.add(name) && steps.containsKey(name)) {
+      steps.get(name).dependencies().forEach(d -> collect(d, steps, names));
+    }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -28,8 +29,8 @@ final class SpecValidator {
           "description");
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
-      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "options", "keys-from",
-      "checks", "description");
+      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "storage", "options",
+      "keys-from", "checks", "description");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -105,8 +106,9 @@ final class SpecValidator {
     }
     Map<String, TargetSpec> targets = new TreeMap<>();
     Map<String, String> writers = new HashMap<>();
-    targetSections.forEach((n, s) -> target(n, s, relations, sourceSections.keySet(), settings, writers)
+    targetSections.forEach((n, s) -> target(n, s, relations, sources, steps, settings, writers)
         .ifPresent(t -> targets.put(n, t)));
+    checkChangeReadsOfTargets(sources, sourceSections, targets, settings, writers);
     Optional<String> mode = root.string("mode");
     mode.filter(m -> !JobSpec.MODES.contains(m)).ifPresent(m -> root.problem("mode", "unknown mode '" + m + "'"
         + Names.suggestion(m, JobSpec.MODES) + " (known: " + String.join(", ", JobSpec.MODES) + ")"));
@@ -149,7 +151,7 @@ final class SpecValidator {
       });
       if (streamed && !f.supportsStreamingReads()) {
         section.problem("read", f.name() + " cannot be read as a stream (streamable: "
-            + String.join(", ", streamingReadFormats()) + ")");
+            + String.join(", ", formatNames(FormatTraits::supportsStreamingReads)) + ")");
       }
       checkAddress(section, f, path, table);
       if (schema.isPresent() && !f.acceptsSchema()) {
@@ -161,7 +163,8 @@ final class SpecValidator {
       }
       if (incremental && !f.supportsChangeReads()) {
         section.problem("read", f.name() + " keeps no history to read changes from; read = incremental needs a"
-            + " table format with commits (" + String.join(", ", changeReadFormats()) + ")");
+            + " table format with commits (" + String.join(", ", formatNames(FormatTraits::supportsChangeReads))
+            + ")");
       }
     });
     if (asOf && version.isEmpty() && timestamp.isEmpty()) {
@@ -230,7 +233,8 @@ final class SpecValidator {
   }
 
   private Optional<TargetSpec> target(String name, SpecSection section, Set<String> relations,
-      Set<String> sourceNames, EngineSettings settings, Map<String, String> writers) {
+      Map<String, SourceSpec> sources, Map<String, StepSpec> steps, EngineSettings settings,
+      Map<String, String> writers) {
     Optional<String> from = section.requiredString("from", "the step or source to write");
     from.filter(f -> !relations.contains(f)).ifPresent(f -> section.problem("from",
         "'" + f + "' is not a step or source" + Names.suggestion(f, relations)));
@@ -247,10 +251,18 @@ final class SpecValidator {
     List<String> keys = section.stringList("keys");
     Optional<String> orderBy = section.string("order-by");
     List<String> partitionBy = section.stringList("partition-by");
+    Optional<String> storageName = section.string("storage");
+    Optional<Storage> storage = storageName.flatMap(Storage::fromSpecName);
+    storageName.filter(s -> storage.isEmpty()).ifPresent(s -> section.problem("storage", "unknown storage '" + s
+        + "'" + Names.suggestion(s, Storage.specNames()) + " (known: " + String.join(", ", Storage.specNames()) + ")"));
     Map<String, String> options = section.settings("options");
     List<CheckSpec> checks = CheckSpecReader.read(section, relations);
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
+      if (section.has("storage") && !f.supportsMergeOnRead()) {
+        section.problem("storage", f.name() + " files are rewritten whole; storage applies to "
+            + String.join(", ", formatNames(FormatTraits::supportsMergeOnRead)));
+      }
       mode.filter(m -> !f.writeModes().contains(m)).ifPresent(m -> section.problem("mode", f.name()
           + " does not support " + m.specName() + " (supported: " + f.writeModes().stream().map(WriteMode::specName)
           .sorted().reduce((a, b) -> a + ", " + b).orElse("none") + ")"));
@@ -263,12 +275,11 @@ final class SpecValidator {
         section.problem("mode", "overwrite-partitions needs partition-by");
       }
     });
-    Map<String, Map<String, String>> keysFrom = keysFrom(section, keys, sourceNames);
+    Map<String, Map<String, String>> keysFrom = keysFrom(section, keys, sources.keySet());
     orderBy.filter(keys::contains).ifPresent(o -> section.problem("order-by",
         "'" + o + "' is a key column; order-by must be a column that grows with each version of a row"));
     format.ifPresent(f -> {
-      String location = f.catalogAddressed() ? table.map(t -> "table " + settings.catalog() + "." + t).orElse("")
-          : path.map(p -> "path " + p).or(() -> table.map(t -> "path " + t.replace('.', '/'))).orElse("");
+      String location = location(f, path, table, settings);
       if (!location.isEmpty()) {
         String other = writers.putIfAbsent(location, name);
         if (other != null) {
@@ -280,8 +291,52 @@ final class SpecValidator {
     if (format.isEmpty() || mode.isEmpty() || !isUsable(section)) {
       return Optional.empty();
     }
+    // Targets that incremental and streaming runs upsert take their changes without rewriting the files they touch.
+    List<String> maintainedFrom = mode.get() == WriteMode.UPSERT && format.get().supportsMergeOnRead()
+        ? changingSources(from.get(), sources, steps) : List.of();
+    Optional<String> storageDefault = storage.isPresent() ? Optional.empty() : Optional.of(maintainedFrom.isEmpty()
+        ? "not an upsert target fed by a source read incrementally or streamed"
+        : "an upsert target that incremental or streaming runs maintain from " + String.join(", ", maintainedFrom));
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
-        orderBy, partitionBy, options, keysFrom, checks));
+        orderBy, partitionBy, storage.orElse(maintainedFrom.isEmpty() ? Storage.COPY_ON_WRITE : Storage.MERGE_ON_READ),
+        storageDefault, options, keysFrom, checks));
+  }
+
+  /** The sources read incrementally or streamed that a target's rows come from, in name order. */
+  private static List<String> changingSources(String from, Map<String, SourceSpec> sources,
+      Map<String, StepSpec> steps) {
+    Set<String> upstream = JobSpec.upstream(from, steps);
+    return sources.values().stream().filter(s -> (s.incremental() || s.streamed()) && upstream.contains(s.name()))
+        .map(SourceSpec::name).toList();
+  }
+
+  /**
+   * A source read incrementally must not be a table that a target of the same spec writes merge-on-read when the
+   * format cannot read the changes of such a table.
+   */
+  private void checkChangeReadsOfTargets(Map<String, SourceSpec> sources, Map<String, SpecSection> sections,
+      Map<String, TargetSpec> targets, EngineSettings settings, Map<String, String> writers) {
+    for (SourceSpec source : sources.values()) {
+      FormatTraits format = formats.get(source.format());
+      Optional<TargetSpec> writer = Optional.ofNullable(writers.get(location(format, source.path(), source.table(),
+          settings))).map(targets::get);
+      if (!source.incremental() || writer.isEmpty() || writer.get().storage() != Storage.MERGE_ON_READ) {
+        continue;
+      }
+      TargetSpec target = writer.get();
+      formats.get(target.format()).changeReadLimit(Storage.MERGE_ON_READ).ifPresent(why -> sections.get(
+          source.name()).problem("read", "reads incrementally the " + target.format() + " table that target "
+          + target.name() + " writes merge-on-read" + (target.storageDefault().isPresent() ? " (its default)" : "")
+          + ", but " + why + "; give target " + target.name() + " storage = copy-on-write, or read "
+          + source.name() + " with read = snapshot"));
+    }
+  }
+
+  /** Where a table is, to tell two specs of the same table; empty when the spec names none. */
+  private static String location(FormatTraits format, Optional<String> path, Optional<String> table,
+      EngineSettings settings) {
+    return format.catalogAddressed() ? table.map(t -> "table " + settings.catalog() + "." + t).orElse("")
+        : path.map(p -> "path " + p).or(() -> table.map(t -> "path " + t.replace('.', '/'))).orElse("");
   }
 
   /** {@code keys-from { <source> { <target column> = "<SQL expression over the source>" } }}. */
@@ -331,14 +386,8 @@ final class SpecValidator {
     return Optional.ofNullable(format);
   }
 
-  private List<String> streamingReadFormats() {
-    return formats.values().stream().filter(FormatTraits::supportsStreamingReads).map(FormatTraits::name).sorted()
-        .toList();
-  }
-
-  private List<String> changeReadFormats() {
-    return formats.values().stream().filter(FormatTraits::supportsChangeReads).map(FormatTraits::name).sorted()
-        .toList();
+  private List<String> formatNames(Predicate<FormatTraits> having) {
+    return formats.values().stream().filter(having).map(FormatTraits::name).sorted().toList();
   }
 
   private Optional<String> tableName(SpecSection section) {

@@ -13,10 +13,13 @@ import java.util.TreeMap;
  * @param keys record keys; required by upsert and delete
  * @param orderBy the column whose greatest value wins when a key arrives more than once (upsert); without it an
  *     incoming row always replaces the stored row of its key, and the rows must hold each key once (an aggregate)
+ * @param storage how the table stores updates and deletes (Hudi, Delta and Iceberg targets; file targets are
+ *     {@link Storage#COPY_ON_WRITE})
+ * @param storageDefault why the target has its storage when the spec does not name it; empty when it does
  * @param keysFrom for incremental runs that refresh affected keys: per source, SQL expressions over the source's
  *     columns that give key columns of the target (not necessarily all), so that a changed source row names the
  *     target rows it affects; a source not listed maps by its columns named like the keys
-   * @param checks the data-quality checks its rows must pass before they are published, by name
+ * @param checks the data-quality checks its rows must pass before they are published, by name
  */
 public record TargetSpec(
     String name,
@@ -28,6 +31,8 @@ public record TargetSpec(
     List<String> keys,
     Optional<String> orderBy,
     List<String> partitionBy,
+    Storage storage,
+    Optional<String> storageDefault,
     Map<String, String> options,
     Map<String, Map<String, String>> keysFrom,
     List<CheckSpec> checks) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -66,10 +68,14 @@ class ChangeReadTest {
     private int runs;
 
     Table(String format) {
+      this(format, LAYOUT);
+    }
+
+    Table(String format, TableLayout layout) {
       TableFormat tableFormat = TableFormats.get(format);
       address = Orders.newTable(tableFormat);
       reader = tableFormat.reader(TestSpark.session(), address);
-      writer = tableFormat.writer(TestSpark.session(), address, LAYOUT);
+      writer = tableFormat.writer(TestSpark.session(), address, layout);
     }
 
     Commit write(Function<CommitContext, Commit> write) {
@@ -241,6 +247,45 @@ class ChangeReadTest {
     HistoryUnavailableException e =
         assertThrows(HistoryUnavailableException.class, () -> table.reader.changes(since.id(), KEYS));
     assertTrue(e.getMessage().contains(since.id()) && e.getMessage().contains("--mode full"), e.getMessage());
+  }
+
+  @Test
+  void deltaMergeOnReadTablesGiveExactChangesFromDeletionVectors() {
+    assertEquals(Optional.empty(), TableFormats.get("delta").changeReadLimit(Storage.MERGE_ON_READ));
+    Table table = new Table("delta", LAYOUT.withStorage(Storage.MERGE_ON_READ));
+    // Written in two tasks, two rows per file: an update or a delete leaves a row of its file.
+    Commit created = table.write(c -> table.writer.upsert(
+        rows("1|created|10.50|1|1", "2|created|20.00|1|1", "3|created|30.00|1|1", "4|created|40.25|1|1"), c));
+    table.write(c -> table.writer.upsert(rows("1|paid|11.25|2|1"), c));
+    table.write(c -> table.writer.delete(keys(3), c).orElseThrow());
+
+    table.reader.checkChangeReads();
+    assertEquals(sorted("1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|11.25|2|1",
+        "2 delete 3|created|30.00|1|1"), render(table.reader.changes(created.id(), KEYS)));
+    List<String> deletionVectors = TestSpark.session().sql("DESCRIBE HISTORY delta.`" + table.address.requirePath()
+            + "`").where("version > 0").orderBy("version")
+        .selectExpr("operationMetrics['numTargetDeletionVectorsAdded']").as(Encoders.STRING()).collectAsList();
+    assertEquals(List.of("1", "1"), deletionVectors, "the update and the delete each marked a row of a file");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "iceberg"})
+  void mergeOnReadTablesWhoseChangesCannotBeReadAreRefusedClearly(String format) {
+    assertTrue(TableFormats.get(format).changeReadLimit(Storage.MERGE_ON_READ).isPresent());
+    assertEquals(Optional.empty(), TableFormats.get(format).changeReadLimit(Storage.COPY_ON_WRITE));
+    Table table = new Table(format, LAYOUT.withStorage(Storage.MERGE_ON_READ));
+    table.reader.checkChangeReads();
+    Commit created = table.write(c -> table.writer.upsert(rows("1|created|10.50|1|1", "2|created|20.00|1|1"), c));
+    table.write(c -> table.writer.upsert(rows("1|paid|11.25|2|1"), c));
+
+    ChangesNotReadableException e =
+        assertThrows(ChangesNotReadableException.class, () -> table.reader.changes(created.id(), KEYS));
+    for (String part : List.of(table.address.name(), table.address.location(), "merge-on-read",
+        TableFormats.get(format).changeReadLimit(Storage.MERGE_ON_READ).orElseThrow(), "storage = copy-on-write",
+        "read = snapshot")) {
+      assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+    assertThrows(ChangesNotReadableException.class, table.reader::checkChangeReads);
   }
 
   @Test

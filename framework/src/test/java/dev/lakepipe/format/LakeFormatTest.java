@@ -6,9 +6,15 @@ import static dev.lakepipe.format.Orders.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.spec.AsOf;
+import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,6 +47,8 @@ class LakeFormatTest {
 
   /** One table of one format, with a new run id for every write. */
   private static final class Table {
+    final String format;
+    final TableAddress address;
     final TableReader reader;
     final TableWriter writer;
     /** The commits of the writes so far, oldest first. */
@@ -46,8 +56,14 @@ class LakeFormatTest {
     private int runs;
 
     Table(String format, TableLayout layout) {
+      this(format, layout, Map.of());
+    }
+
+    Table(String format, TableLayout layout, Map<String, String> options) {
+      this.format = format;
       TableFormat tableFormat = TableFormats.get(format);
-      TableAddress address = Orders.newTable(tableFormat);
+      TableAddress fresh = Orders.newTable(tableFormat);
+      address = new TableAddress(fresh.name(), fresh.table(), fresh.path(), fresh.identifier(), options);
       reader = tableFormat.reader(TestSpark.session(), address);
       writer = tableFormat.writer(TestSpark.session(), address, layout);
     }
@@ -122,6 +138,87 @@ class LakeFormatTest {
     assertEquals(initial, render(table.reader.asOf(AsOf.version(created.id()))));
     assertEquals(initial, render(table.reader.asOf(AsOf.timestamp(created.timestamp().toString()))));
     assertEquals(afterUpserts, render(table.reader.asOf(AsOf.version(upserted.id()))));
+    // A layout that does not say is copy-on-write: the updates and deletes above rewrote files.
+    assertStorage(table, Storage.COPY_ON_WRITE);
+  }
+
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void mergeOnReadTablesTakeUpsertsDeletesAndPartitionMovesAsChanges(String format) {
+    // Hudi compacts every second delta commit here, so that reads also merge logs into a compacted base.
+    Table table = new Table(format, KEYED.withStorage(Storage.MERGE_ON_READ),
+        format.equals("hudi") ? Map.of("hoodie.compact.inline.max.delta.commits", "2") : Map.of());
+    table.write(c -> table.writer.upsert(rows("1|eu|created|1", "2|eu|created|1", "3|eu|created|1", "4|eu|created|1",
+        "5|us|created|1", "6|us|created|1"), c));
+
+    // Newer (1), older than stored (2), moving partition (3), new (7).
+    table.write(c -> table.writer.upsert(rows("1|eu|paid|2", "2|eu|late|0", "3|us|moved|2", "7|us|created|2"), c));
+    assertEquals(List.of("1|eu|paid|2", "2|eu|created|1", "3|us|moved|2", "4|eu|created|1", "5|us|created|1",
+        "6|us|created|1", "7|us|created|2"), table.rows());
+
+    table.write(c -> table.writer.delete(keys(4, 6, 9), c).orElseThrow());
+    assertEquals(List.of("1|eu|paid|2", "2|eu|created|1", "3|us|moved|2", "5|us|created|1", "7|us|created|2"),
+        table.rows());
+
+    // 3 moves back, 1 arrives older than stored, 5 is updated.
+    table.write(c -> table.writer.upsert(rows("3|eu|back|3", "1|eu|stale|1", "5|us|shipped|3"), c));
+    assertEquals(List.of("1|eu|paid|2", "2|eu|created|1", "3|eu|back|3", "5|us|shipped|3", "7|us|created|2"),
+        table.rows());
+    assertEquals(table.commits, table.reader.commits(), "compactions are not commits of lakepipe");
+    assertStorage(table, Storage.MERGE_ON_READ);
+  }
+
+  /** That the table stores updates and deletes as {@code storage} says, in the format's own terms. */
+  private static void assertStorage(Table table, Storage storage) {
+    boolean mergeOnRead = storage == Storage.MERGE_ON_READ;
+    var spark = TestSpark.session();
+    switch (table.format) {
+      case "delta" -> {
+        String path = table.address.requirePath();
+        Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+        Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
+        assertEquals(Boolean.toString(mergeOnRead), properties.get("delta.enableDeletionVectors"));
+        assertEquals(mergeOnRead, filesUnder(Path.of(path, "_delta_log")).stream()
+            .filter(file -> file.toString().endsWith(".json"))
+            .anyMatch(commit -> read(commit).contains("\"deletionVector\":{")), "deletion vectors in the log");
+      }
+      case "iceberg" -> {
+        String id = table.address.requireIdentifier();
+        Map<String, String> properties = spark.sql("SHOW TBLPROPERTIES " + id).collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
+        assertEquals(mergeOnRead ? "3" : "2", properties.get("format-version"));
+        for (String mode : List.of("write.delete.mode", "write.update.mode", "write.merge.mode")) {
+          assertEquals(storage.specName(), properties.get(mode), mode);
+        }
+        assertEquals(mergeOnRead, spark.sql("SELECT * FROM " + id + ".delete_files").count() > 0, "delete files");
+      }
+      case "hudi" -> {
+        Path base = Path.of(table.address.requirePath());
+        assertTrue(read(base.resolve(".hoodie/hoodie.properties")).contains("hoodie.table.type="
+            + (mergeOnRead ? "MERGE_ON_READ" : "COPY_ON_WRITE")));
+        // Data log files, not the metadata table's; copy-on-write tables have CDC logs (.cdc) only.
+        assertEquals(mergeOnRead, filesUnder(base).stream().filter(file -> !file.startsWith(base.resolve(".hoodie")))
+            .map(file -> file.getFileName().toString()).anyMatch(name -> name.matches("\\..*\\.log\\.\\d+_[^.]*")), "data log files");
+      }
+      default -> throw new IllegalArgumentException(table.format);
+    }
+  }
+
+  private static List<Path> filesUnder(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Order(3)

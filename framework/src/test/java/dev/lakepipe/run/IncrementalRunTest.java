@@ -13,6 +13,7 @@ import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,11 +72,20 @@ class IncrementalRunTest {
     private int writes;
 
     Pipeline(String format, String name) throws IOException {
-      this(format, name, SPEC, List.of("open_orders"));
+      this(format, name, SPEC, List.of("open_orders"), LAYOUT);
+    }
+
+    Pipeline(String format, String name, TableLayout sourceLayout) throws IOException {
+      this(format, name, SPEC, List.of("open_orders"), sourceLayout);
     }
 
     /** @param targets the spec's targets, each written to table {@code <name>.<variant>_<target>} */
     Pipeline(String format, String name, String spec, List<String> targets) throws IOException {
+      this(format, name, spec, targets, LAYOUT);
+    }
+
+    private Pipeline(String format, String name, String spec, List<String> targets, TableLayout sourceLayout)
+        throws IOException {
       this.format = format;
       this.name = name;
       this.spec = spec;
@@ -84,7 +94,7 @@ class IncrementalRunTest {
       TableFormat tableFormat = TableFormats.get(format);
       TableAddress address = TableAddresses.resolve(TestSpark.settings(), tableFormat, "orders", Optional.empty(),
           Optional.of(sourceTable), Map.of());
-      this.source = tableFormat.writer(TestSpark.session(), address, LAYOUT);
+      this.source = tableFormat.writer(TestSpark.session(), address, sourceLayout);
       Path folder = TestSpark.newFolder("regions-");
       Files.write(folder.resolve("regions.json"), List.of(
           "{\"region\":\"eu\",\"region_name\":\"Europe\"}", "{\"region\":\"us\",\"region_name\":\"Americas\"}"));
@@ -296,6 +306,20 @@ class IncrementalRunTest {
     p.run("incremental", hour(2), "live", ExitCodes.OK);
     assertEquals(List.of("1|created|10.00|1|1|Europe", "2|created|20.00|2|1|Europe", "3|created|30.00|3|1|Europe"),
         p.rowsOf("live"));
+  }
+
+  @Test
+  void anIncrementalRunOfAMergeOnReadIcebergSourceExitsTwoBeforeWritingAnything() throws IOException {
+    Pipeline p = new Pipeline("iceberg", "mor_source", LAYOUT.withStorage(Storage.MERGE_ON_READ));
+    p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1");
+    p.run("full", T0, "live", ExitCodes.OK);
+    Commit full = p.latest("live");
+    p.upsert("1|eu|paid|10.00|2|1");
+
+    String output = p.run("incremental", T0.plusSeconds(3600), "live", ExitCodes.INVALID);
+    assertTrue(output.contains("cannot read the changes of Iceberg table orders") && output.contains("merge-on-read")
+        && output.contains("nothing ran"), output);
+    assertEquals(full, p.latest("live"));
   }
 
   @Test

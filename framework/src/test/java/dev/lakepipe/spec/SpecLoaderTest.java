@@ -2,8 +2,11 @@ package dev.lakepipe.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.Plan;
+import dev.lakepipe.plan.PlanPrinter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +32,39 @@ class SpecLoaderTest {
     TargetSpec orders = hocon.targets().get("orders");
     assertEquals(new TargetSpec("orders", "orders_latest", "hudi", Optional.empty(), Optional.of("dw.orders"),
         WriteMode.UPSERT, List.of("order_id"), Optional.of("updated_at"), List.of("order_date"),
-        Map.of("hoodie.datasource.write.table.type", "MERGE_ON_READ"), Map.of(), List.of()), orders);
-    assertEquals(List.of("order_date"), hocon.targets().get("gmv_daily").partitionBy());
+        Storage.MERGE_ON_READ, Optional.empty(), Map.of(), Map.of(), List.of()), orders);
+    TargetSpec gmv = hocon.targets().get("gmv_daily");
+    assertEquals(List.of("order_date"), gmv.partitionBy());
+    assertEquals(Storage.COPY_ON_WRITE, gmv.storage());
+    assertEquals(Optional.of("not an upsert target fed by a source read incrementally or streamed"),
+        gmv.storageDefault());
+  }
+
+  @Test
+  void storageIsMergeOnReadForUpsertsThatIncrementalAndStreamingRunsMaintainAndPlanSaysWhy() throws Exception {
+    JobSpec spec = loader(Map.of()).load(GOOD.resolve("storage.conf"), SpecLoader.Options.defaults());
+    Map<String, TargetSpec> targets = spec.targets();
+    assertEquals(Storage.MERGE_ON_READ, targets.get("detail").storage());
+    assertEquals(Optional.of("an upsert target that incremental or streaming runs maintain from orders"),
+        targets.get("detail").storageDefault());
+    assertEquals(Storage.MERGE_ON_READ, targets.get("clicks").storage());
+    String notMaintained = "not an upsert target fed by a source read incrementally or streamed";
+    for (String target : List.of("shops", "appended", "copy")) {
+      assertEquals(Storage.COPY_ON_WRITE, targets.get(target).storage(), target);
+      assertEquals(Optional.of(notMaintained), targets.get(target).storageDefault(), target);
+    }
+    assertEquals(Storage.COPY_ON_WRITE, targets.get("pinned").storage());
+    assertEquals(Optional.empty(), targets.get("pinned").storageDefault());
+
+    List<String> plan = PlanPrinter.render(Plan.of(spec), TableFormats.all()).lines().map(String::strip).toList();
+    assertTrue(plan.contains("storage merge-on-read (default: an upsert target that incremental or streaming runs"
+        + " maintain from orders)"), String.join("\n", plan));
+    assertTrue(plan.contains("storage merge-on-read (default: an upsert target that incremental or streaming runs"
+        + " maintain from clicks)"), String.join("\n", plan));
+    assertTrue(plan.contains("storage copy-on-write (default: " + notMaintained + ")"), String.join("\n", plan));
+    assertTrue(plan.contains("storage copy-on-write"), String.join("\n", plan));
+    // Six targets, five of a table format; files have no storage to choose.
+    assertEquals(5, plan.stream().filter(line -> line.startsWith("storage ")).count(), String.join("\n", plan));
   }
 
   private static JobSpec withoutFile(JobSpec spec) {

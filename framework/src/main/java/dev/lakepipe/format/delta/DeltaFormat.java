@@ -8,12 +8,13 @@ import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /** Delta Lake tables, addressed by path. */
 public final class DeltaFormat extends LakeTableFormat {
   public DeltaFormat() {
-    super("delta", Addressing.PATH);
+    super("delta", Addressing.PATH, Optional.empty());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.lakepipe.format.SqlMergeTableWriter;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.spec.Storage;
 import java.util.Map;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -17,11 +18,17 @@ import scala.Option;
 
 /**
  * Writes a Delta table by path: appends and overwrites with the DataFrame writer, upserts and deletes with SQL
- * MERGE. Each commit carries the lakepipe properties as JSON user metadata.
+ * MERGE. Each commit carries the lakepipe properties as JSON user metadata. The first write creates the table with
+ * deletion vectors on for a merge-on-read layout, off for copy-on-write; the spec's options win.
  */
 final class DeltaWriter extends SqlMergeTableWriter {
   /** Delta's session setting for the user metadata of commits made by SQL statements. */
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  /**
+   * Merge-on-read: an update or delete marks the rows it replaces in a deletion vector instead of rewriting their
+   * file; the change data feed stays complete.
+   */
+  private static final String DELETION_VECTORS = "delta.enableDeletionVectors";
 
   private final TableAddress address;
 
@@ -47,10 +54,13 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   private DataFrameWriter<Row> writer(Dataset<Row> rows, CommitContext context) {
-    return rows.write().format("delta")
-        .option("userMetadata", UserMetadata.encode(context.properties()))
-        .options(address.options())
-        .partitionBy(layout.partitionBy().toArray(String[]::new));
+    DataFrameWriter<Row> writer = rows.write().format("delta")
+        .option("userMetadata", UserMetadata.encode(context.properties()));
+    if (!reader.exists()) {
+      // Options named delta.* become table properties of the table a write creates; later writes keep the table's.
+      writer.option(DELETION_VECTORS, layout.storage() == Storage.MERGE_ON_READ);
+    }
+    return writer.options(address.options()).partitionBy(layout.partitionBy().toArray(String[]::new));
   }
 
   /** SQL takes no write options, so the user metadata is set in the session for the one statement. */

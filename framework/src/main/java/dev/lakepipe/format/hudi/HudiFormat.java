@@ -8,12 +8,17 @@ import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /** Apache Hudi tables, addressed by path. */
 public final class HudiFormat extends LakeTableFormat {
+  /** Why the changes of a merge-on-read table cannot be read (apache/hudi issue 8616). */
+  static final String MERGE_ON_READ_CHANGES =
+      "Hudi's CDC query (through 1.1) loses DECIMAL values in the images it builds from log files";
+
   public HudiFormat() {
-    super("hudi", Addressing.PATH);
+    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES));
   }
 
   @Override

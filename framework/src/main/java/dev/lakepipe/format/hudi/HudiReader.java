@@ -7,6 +7,7 @@ import static org.apache.hudi.common.table.timeline.InstantComparison.LESSER_THA
 import static org.apache.hudi.common.table.timeline.InstantComparison.compareTimestamps;
 
 import dev.lakepipe.format.AbstractTableReader;
+import dev.lakepipe.format.ChangesNotReadableException;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.HistoryUnavailableException;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableConfig;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.cdc.HoodieCDCSupplementalLoggingMode;
@@ -132,10 +134,14 @@ final class HudiReader extends AbstractTableReader {
   /**
    * @throws UnsupportedOperationException when the table was created without CDC, or with a supplemental logging
    *     mode other than DATA_BEFORE_AFTER
+   * @throws ChangesNotReadableException when the table is merge-on-read
    */
   @Override
   protected void requireChangesRecorded() {
     HoodieTableConfig config = metaClient().orElseThrow().getTableConfig();
+    if (config.getTableType() == HoodieTableType.MERGE_ON_READ) {
+      throw new ChangesNotReadableException("Hudi", address, HudiFormat.MERGE_ON_READ_CHANGES);
+    }
     if (!config.isCDCEnabled()) {
       throw new UnsupportedOperationException("Hudi table " + address.name() + " at " + address.location()
           + " does not record its changes: it was created without hoodie.table.cdc.enabled");
@@ -199,8 +205,17 @@ final class HudiReader extends AbstractTableReader {
     }
   }
 
+  /** The completed writes; a merge-on-read table's compactions (its only "commit" actions) are not writes. */
   private static HoodieTimeline completedCommits(HoodieTableMetaClient client) {
-    return client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+    HoodieTimeline commits = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+    return client.getTableType() == HoodieTableType.MERGE_ON_READ
+        ? commits.filter(instant -> !instant.getAction().equals(HoodieTimeline.COMMIT_ACTION))
+        : commits;
+  }
+
+  /** The table's type, or empty when there is no Hudi table at the path. */
+  Optional<HoodieTableType> tableType() {
+    return metaClient().map(client -> client.getTableConfig().getTableType());
   }
 
   /** A fresh view of the timeline, or empty when there is no Hudi table at the path. */

@@ -1,26 +1,42 @@
 package dev.lakepipe.format.hudi;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.lakepipe.format.AbstractTableWriter;
 import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
-import dev.lakepipe.format.TableReader;
+import dev.lakepipe.spec.Storage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hudi.common.model.HoodieTableType;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes a Hudi table with the Spark data source, one Hudi write operation per method. Every write passes
- * the table's whole configuration, so the first one creates the table with it; the spec's options win.
+ * the table's whole configuration, so the first one creates the table with it; the spec's options win. The table
+ * type follows the layout's storage when the table is created and the table itself afterwards; merge-on-read tables
+ * compact inline every {@value #COMPACTION_DELTA_COMMITS} delta commits, so that reads stay fast.
  */
 final class HudiWriter extends AbstractTableWriter {
-  private final TableAddress address;
+  private static final String TABLE_TYPE = "hoodie.datasource.write.table.type";
+  /** How many delta commits a merge-on-read table takes before a write compacts it. */
+  private static final int COMPACTION_DELTA_COMMITS = 10;
 
-  HudiWriter(TableAddress address, TableLayout layout, TableReader reader) {
+  private final TableAddress address;
+  private final HudiReader table;
+
+  HudiWriter(TableAddress address, TableLayout layout, HudiReader reader) {
     super(reader, layout);
     this.address = address;
+    this.table = reader;
   }
 
   @Override
@@ -43,11 +59,18 @@ final class HudiWriter extends AbstractTableWriter {
     write(rows, "upsert", context);
   }
 
+  /**
+   * The record-level index finds the stored partition of each key, so no row is read: the partition columns are
+   * there (null) only for the key generator.
+   */
   @Override
   protected void writeDelete(Dataset<Row> keys, CommitContext context) {
-    // Hudi locates a record by key and partition path, so it needs the stored rows, not just the keys.
-    Dataset<Row> stored = reader.snapshot().join(keys, layout.requireKeys().toArray(String[]::new), "left_semi");
-    write(stored, "delete", context);
+    StructType schema = reader.snapshot().schema();
+    Column[] columns = Stream.concat(
+            layout.requireKeys().stream().map(key -> col(SqlMerge.quote(key))),
+            layout.partitionBy().stream().map(column -> lit(null).cast(schema.apply(column).dataType()).as(column)))
+        .toArray(Column[]::new);
+    write(keys.select(columns), "delete", context);
   }
 
   private void write(Dataset<Row> rows, String operation, CommitContext context) {
@@ -59,7 +82,12 @@ final class HudiWriter extends AbstractTableWriter {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("hoodie.table.name", address.table().replace('.', '_'));
     options.put("hoodie.datasource.write.operation", operation);
-    options.put("hoodie.datasource.write.table.type", "COPY_ON_WRITE");
+    String tableType = tableType();
+    options.put(TABLE_TYPE, tableType);
+    if (tableType.equals(HoodieTableType.MERGE_ON_READ.name())) {
+      options.put("hoodie.compact.inline", "true");
+      options.put("hoodie.compact.inline.max.delta.commits", Integer.toString(COMPACTION_DELTA_COMMITS));
+    }
     // Pre-images are what incremental runs of aggregates subtract; they exist only if the table starts with CDC.
     options.put("hoodie.table.cdc.enabled", "true");
     options.put("hoodie.table.cdc.supplemental.logging.mode", "DATA_BEFORE_AFTER");
@@ -67,19 +95,27 @@ final class HudiWriter extends AbstractTableWriter {
       options.put("hoodie.datasource.write.recordkey.field", String.join(",", layout.keys()));
       // With an ordering field Hudi merges by event time: an older incoming row never replaces a newer one.
       layout.orderBy().ifPresent(orderBy -> options.put("hoodie.datasource.write.precombine.field", orderBy));
+      // A key is unique across partitions. The record-level index (in the metadata table) looks keys up instead of
+      // reading the keys of every base file, finds a key to delete without its partition, and moves a row whose
+      // partition an upsert changes.
+      options.put("hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX");
+      options.put("hoodie.metadata.global.record.level.index.enable", "true");
+      options.put("hoodie.record.index.update.partition.path", "true");
     }
     if (layout.isPartitioned()) {
       options.put("hoodie.datasource.write.partitionpath.field", String.join(",", layout.partitionBy()));
       options.put("hoodie.datasource.write.hive_style_partitioning", "true");
-      if (!layout.keys().isEmpty()) {
-        // A key is unique across partitions, so an upsert that changes a row's partition moves the row.
-        options.put("hoodie.index.type", "GLOBAL_SIMPLE");
-        options.put("hoodie.simple.index.update.partition.path", "true");
-      }
     }
     options.put("hoodie.datasource.write.commitmeta.key.prefix", CommitContext.PREFIX);
     options.putAll(context.properties());
     options.putAll(address.options());
     return options;
+  }
+
+  /** The table's own type once it exists; before, the spec's option or else the layout's storage. */
+  private String tableType() {
+    return table.tableType().map(HoodieTableType::name).orElseGet(() -> address.options().getOrDefault(TABLE_TYPE,
+        (layout.storage() == Storage.MERGE_ON_READ ? HoodieTableType.MERGE_ON_READ
+            : HoodieTableType.COPY_ON_WRITE).name()));
   }
 }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakepipe.format.AbstractTableReader;
 import dev.lakepipe.format.ChangeRows;
 import dev.lakepipe.format.ChangeSet;
+import dev.lakepipe.format.ChangesNotReadableException;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.HistoryUnavailableException;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.MetadataColumns;
+import org.apache.iceberg.RowLevelOperationMode;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -104,9 +106,20 @@ final class IcebergReader extends AbstractTableReader {
     return commits;
   }
 
+  /**
+   * Every snapshot's added and removed data files are its changes, unless the table is merge-on-read.
+   *
+   * @throws ChangesNotReadableException when the table writes updates, deletes or merges as merge-on-read
+   * @throws TableNotFoundException when the table was dropped since {@link #exists()} was asked
+   */
   @Override
   protected void requireChangesRecorded() {
-    // Every snapshot's added and removed data files are its changes.
+    Map<String, String> properties = table().properties();
+    boolean mergeOnRead = IcebergWriter.ROW_LEVEL_MODES.stream().anyMatch(mode ->
+        RowLevelOperationMode.MERGE_ON_READ.modeName().equals(properties.get(mode)));
+    if (mergeOnRead) {
+      throw new ChangesNotReadableException("Iceberg", address, IcebergFormat.MERGE_ON_READ_CHANGES);
+    }
   }
 
   /**

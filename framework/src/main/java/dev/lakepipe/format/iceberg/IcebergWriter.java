@@ -10,10 +10,14 @@ import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableNotFoundException;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.spec.Storage;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.iceberg.RowLevelOperationMode;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.CreateTableWriter;
@@ -26,10 +30,16 @@ import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 
 /**
  * Writes an Iceberg table: appends and overwrites with the DataFrameWriterV2, upserts and deletes with SQL
- * MERGE. Each snapshot's summary carries the lakepipe properties. The first write creates a format-version 2
- * table, identity-partitioned by the layout, with the spec's options as table properties.
+ * MERGE. Each snapshot's summary carries the lakepipe properties. The first write creates the table,
+ * identity-partitioned by the layout, with the layout's storage and then the spec's options as table properties: a
+ * copy-on-write table is format version 2; a merge-on-read table is format version 3, whose deletes are deletion
+ * vectors (the fastest MERGE measured, and no pile of position-delete files).
  */
 final class IcebergWriter extends SqlMergeTableWriter {
+  /** The table properties that say how updates, deletes and merges are written. */
+  static final List<String> ROW_LEVEL_MODES =
+      List.of(TableProperties.DELETE_MODE, TableProperties.UPDATE_MODE, TableProperties.MERGE_MODE);
+
   /** Write options with this prefix become snapshot summary properties, without the prefix. */
   private static final String SNAPSHOT_PROPERTY = "snapshot-property.";
 
@@ -92,7 +102,12 @@ final class IcebergWriter extends SqlMergeTableWriter {
       Column[] columns = layout.partitionBy().stream().map(name -> col(name)).toArray(Column[]::new);
       creating = writer.partitionedBy(columns[0], Arrays.copyOfRange(columns, 1, columns.length));
     }
-    creating = creating.tableProperty("format-version", "2");
+    boolean mergeOnRead = layout.storage() == Storage.MERGE_ON_READ;
+    creating = creating.tableProperty(TableProperties.FORMAT_VERSION, mergeOnRead ? "3" : "2");
+    String mode = (mergeOnRead ? RowLevelOperationMode.MERGE_ON_READ : RowLevelOperationMode.COPY_ON_WRITE).modeName();
+    for (String property : ROW_LEVEL_MODES) {
+      creating = creating.tableProperty(property, mode);
+    }
     for (Map.Entry<String, String> option : address.options().entrySet()) {
       creating = creating.tableProperty(option.getKey(), option.getValue());
     }

@@ -67,6 +67,12 @@ final class KafkaReader implements TableReader {
 
   /** @throws UnsupportedOperationException always: topics are read by streaming runs */
   @Override
+  public void checkChangeReads() {
+    throw streamOnly();
+  }
+
+  /** @throws UnsupportedOperationException always: topics are read by streaming runs */
+  @Override
   public ChangeSet changes(String sinceCommitId, List<String> keys) {
     throw streamOnly();
   }
