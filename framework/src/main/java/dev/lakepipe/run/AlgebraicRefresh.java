@@ -77,13 +77,15 @@ final class AlgebraicRefresh extends TargetRefresh {
     Dataset<Row> addedStates = form.states(added);
     Dataset<Row> removedStates = form.states(stepOver(rows.where(col(ChangeSet.CHANGE_TYPE).isin(
         ChangeSet.UPDATE_PREIMAGE, ChangeSet.DELETE))));
-    Dataset<Row> delta = views.cache(AlgebraicDelta.delta(form, addedStates, removedStates));
+    // After an interrupted write some groups are already ahead: rewrite every group the changes touch.
+    Dataset<Row> delta = views.cache(AlgebraicDelta.delta(form, addedStates, removedStates, interrupted()));
     // Literal IN lists on the keys let the formats skip the partitions and files of untouched groups.
     Map<String, String> byName = form.keys().stream()
         .collect(Collectors.toMap(Function.identity(), SqlMerge::quote));
     Optional<Column> nearby = new AffectedKeys(List.of(AffectedKeys.Part.of(target.from(), delta, byName, views)))
         .filterFor(byName);
-    Dataset<Row> stored = tables.reader(target).snapshot();
+    // The delta is relative: it is added to the rows its checkpoints describe, so a retry gives the same rows.
+    Dataset<Row> stored = storedAtCheckpoints();
     AlgebraicDelta.Changes next = AlgebraicDelta.apply(form, delta, nearby.map(stored::where).orElse(stored),
         form.withState(added).schema());
     write(next.upserts(), next.deletedKeys(), Map.of(driving.name(), since),

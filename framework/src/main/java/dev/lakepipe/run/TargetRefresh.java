@@ -4,9 +4,11 @@ import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.SqlMerge;
+import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.spec.AsOf;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
@@ -84,6 +86,32 @@ abstract class TargetRefresh {
     return checkpoints;
   }
 
+  /**
+   * Whether the target's latest commit is the first of two of a write that did not finish (a crash between a
+   * format's upsert and delete commits): its rows are then ahead of its checkpoints.
+   */
+  protected final boolean interrupted() {
+    return CommitContext.isFirstOfTwo(stored.properties());
+  }
+
+  /**
+   * The target's rows as the last finished write left them, which its checkpoints describe: the snapshot, or after
+   * an {@link #interrupted()} write, the table as of the commit before it.
+   *
+   * @throws IllegalStateException when no finished write is left in the table's history
+   */
+  protected final Dataset<Row> storedAtCheckpoints() {
+    TableReader reader = tables.reader(target);
+    if (!interrupted()) {
+      return reader.snapshot();
+    }
+    List<Commit> commits = reader.commits();
+    return commits.stream().filter(c -> !CommitContext.isFirstOfTwo(c.properties())).reduce((a, b) -> b)
+        .map(c -> reader.asOf(AsOf.version(c.id())))
+        .orElseThrow(() -> new IllegalStateException("target " + target.name() + " has no finished write left in"
+            + " its history: run --mode full"));
+  }
+
   /** Records that no source changed since the checkpoints, and whether this logical time was done already. */
   protected final void nothingNew(String sinceWhat) {
     boolean rerun = context.logicalTime().toString().equals(stored.properties().get(CommitContext.LOGICAL_TIME));
@@ -139,7 +167,7 @@ abstract class TargetRefresh {
         commit = Optional.of(writer.upsert(upserts, context.withCheckpoints(after)));
       } else {
         if (upserted > 0) {
-          writer.upsert(upserts, context.withCheckpoints(before));
+          writer.upsert(upserts, context.withCheckpoints(before).asFirstOfTwo());
         }
         commit = writer.delete(deletes, context.withCheckpoints(after));
       }

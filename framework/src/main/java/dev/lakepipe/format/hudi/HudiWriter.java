@@ -68,7 +68,8 @@ final class HudiWriter extends AbstractTableWriter {
     StructType schema = reader.snapshot().schema();
     Column[] columns = Stream.concat(
             layout.requireKeys().stream().map(key -> col(SqlMerge.quote(key))),
-            layout.partitionBy().stream().map(column -> lit(null).cast(schema.apply(column).dataType()).as(column)))
+            layout.partitionBy().stream().filter(column -> !layout.keys().contains(column))
+                .map(column -> lit(null).cast(schema.apply(column).dataType()).as(column)))
         .toArray(Column[]::new);
     write(keys.select(columns), "delete", context);
   }

@@ -36,15 +36,17 @@ public final class AlgebraicDelta {
   public record Changes(Dataset<Row> upserts, Dataset<Row> deletedKeys) {}
 
   /**
-   * Per group, the change of each state column; groups whose state stays the same are left out.
+   * Per group, the change of each state column.
    *
    * @param added {@link AggregateForm#states} of the rows that the changes added (inserts and post-images)
    * @param removed {@link AggregateForm#states} of the rows that the changes removed (deletes and pre-images)
+   * @param keepUnchanged whether groups whose state stays the same are kept (to be rewritten), or left out
    */
-  public static Dataset<Row> delta(AggregateForm form, Dataset<Row> added, Dataset<Row> removed) {
+  public static Dataset<Row> delta(AggregateForm form, Dataset<Row> added, Dataset<Row> removed,
+      boolean keepUnchanged) {
     List<Column> minus = new ArrayList<>(columns(form.keys()));
     List<Column> sums = new ArrayList<>();
-    Column changed = lit(false);
+    Column changed = lit(keepUnchanged);
     for (String state : form.states()) {
       Column value = col(SqlMerge.quote(state));
       minus.add(value.unary_$minus().as(state));
