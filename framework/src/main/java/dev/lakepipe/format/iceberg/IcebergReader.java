@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.MetadataColumns;
@@ -88,6 +89,18 @@ final class IcebergReader extends AbstractTableReader {
     // The catalog caches tables; another writer may have committed since.
     table.refresh();
     return Optional.ofNullable(table.currentSnapshot()).map(IcebergReader::commit);
+  }
+
+  /**
+   * The records the snapshot added, from its summary.
+   *
+   * @throws TableNotFoundException when the table was dropped
+   */
+  @Override
+  public OptionalLong rowsWritten(Commit commit) {
+    Snapshot snapshot = table().snapshot(numericCommit(commit.id(), "an Iceberg snapshot id"));
+    String added = snapshot == null ? null : snapshot.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
+    return added == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(added));
   }
 
   /**
