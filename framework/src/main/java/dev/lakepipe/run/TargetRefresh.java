@@ -135,7 +135,7 @@ abstract class TargetRefresh {
       long computing = System.nanoTime();
       // Both counts in one query: each is a Spark job of its own otherwise.
       Row counts = upserts.select(lit(1L).as("upserted"), lit(0L).as("deleted"))
-          .unionAll(deletes.select(lit(0L).as("upserted"), lit(1L).as("deleted")))
+          .union(deletes.select(lit(0L).as("upserted"), lit(1L).as("deleted")))
           .agg(coalesce(sum("upserted"), lit(0L)), coalesce(sum("deleted"), lit(0L))).head();
       long upserted = counts.getLong(0);
       long deleted = counts.getLong(1);

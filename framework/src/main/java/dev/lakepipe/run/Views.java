@@ -4,6 +4,7 @@ import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.step.CustomStep;
 import dev.lakepipe.step.StepContext;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,8 @@ final class Views implements AutoCloseable {
 
   @Override
   public void close() {
+    // Newest first: releasing rows that a cached relation not yet computed reads makes Spark plan that one anew.
+    Collections.reverse(cached);
     cached.forEach(Dataset::unpersist);
   }
 }
