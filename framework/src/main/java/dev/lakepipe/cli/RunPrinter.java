@@ -56,7 +56,8 @@ public final class RunPrinter {
             + " targets%s%n", result.seconds(), result.rows(NodeResult.Kind.READ), result.of(NodeResult.Kind.READ).size(),
         result.of(NodeResult.Kind.STEP).size(), result.rows(NodeResult.Kind.WRITE),
         result.of(NodeResult.Kind.WRITE).size(),
-        sparkJobsAfter.isPresent() ? ";" + jobs(sparkJobsAfter) + " after the last node" : "");
+        sparkJobsAfter.isPresent() ? String.format(Locale.ROOT, "; %d Spark jobs after the last node",
+            sparkJobsAfter.getAsLong()) : "");
     out.flush();
   }
 

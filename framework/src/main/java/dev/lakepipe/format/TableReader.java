@@ -42,6 +42,16 @@ public interface TableReader {
   }
 
   /**
+   * How many rows the table holds as of a commit, when the format's metadata says so exactly; empty otherwise.
+   * Asked instead of counting a snapshot, which scans it.
+   *
+   * @param commit a commit of this table, as {@link #latestCommit()} returned it
+   */
+  default OptionalLong rowsAt(Commit commit) {
+    return OptionalLong.empty();
+  }
+
+  /**
    * The table's completed commits that are still in its history, oldest first, each with its lakepipe
    * properties: what an orchestrator asks to learn whether a logical time was published. The history goes as far
    * back as the format keeps it (Hudi's active timeline, Delta's log retention, Iceberg's unexpired ancestors of

@@ -95,7 +95,10 @@ public final class BatchRun {
         .or(() -> latest.filter(c -> source.incremental()).map(c -> reader.asOf(AsOf.version(c.id()))))
         .orElseGet(reader::snapshot);
     views.put(source.name(), rows);
-    return new Nodes.Outcome(tables.describe(source), OptionalLong.of(rows.count()), latest);
+    // Read as of its latest commit, an incremental source's rows may be known from the commit's metadata.
+    OptionalLong count = latest.filter(c -> source.incremental()).map(reader::rowsAt)
+        .filter(OptionalLong::isPresent).orElseGet(() -> OptionalLong.of(rows.count()));
+    return new Nodes.Outcome(tables.describe(source), count, latest);
   }
 
   /**

@@ -104,6 +104,24 @@ final class IcebergReader extends AbstractTableReader {
   }
 
   /**
+   * The snapshot's total records, exact when no delete file hides some of them (copy-on-write tables).
+   *
+   * @throws TableNotFoundException when the table was dropped
+   */
+  @Override
+  public OptionalLong rowsAt(Commit commit) {
+    Snapshot snapshot = table().snapshot(numericCommit(commit.id(), "an Iceberg snapshot id"));
+    if (snapshot == null) {
+      return OptionalLong.empty();
+    }
+    Map<String, String> summary = snapshot.summary();
+    String records = summary.get(SnapshotSummary.TOTAL_RECORDS_PROP);
+    boolean noDeletes = "0".equals(summary.get(SnapshotSummary.TOTAL_POS_DELETES_PROP))
+        && "0".equals(summary.get(SnapshotSummary.TOTAL_EQ_DELETES_PROP));
+    return records != null && noDeletes ? OptionalLong.of(Long.parseLong(records)) : OptionalLong.empty();
+  }
+
+  /**
    * The current snapshot and its ancestors that are not expired; snapshots rolled back are not the table's history.
    *
    * @throws TableNotFoundException when the table was dropped since {@link #exists()} was asked
