@@ -61,11 +61,11 @@ final class RunCommand implements Callable<Integer> {
     verbose.apply();
     RunOptions options = RunOptions.of(time, runMode);
     if (logJson == null || logJson.isEmpty()) {
-      Runs.run(job, options, command.commandLine().getOut(), RunEvents.NONE);
+      Runs.run(job, options, command.commandLine().getOut(), RunEvents.NONE, verbose.verbose);
     } else {
       try (JsonRunEvents events = JsonRunEvents.open(logJson, command.commandLine().getErr(), Secrets.values(job),
           job.name(), options)) {
-        Runs.run(job, options, command.commandLine().getOut(), events);
+        Runs.run(job, options, command.commandLine().getOut(), events, verbose.verbose);
       }
     }
     return ExitCodes.OK;

@@ -5,6 +5,7 @@ import dev.lakepipe.run.NodeResult;
 import dev.lakepipe.run.RunResult;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /** Prints a run as it goes: a line per node, then a summary. */
 public final class RunPrinter {
@@ -20,11 +21,16 @@ public final class RunPrinter {
   }
 
   public void node(NodeResult node) {
+    node(node, OptionalLong.empty());
+  }
+
+  /** A node, with the Spark jobs started since the previous line when they were counted. */
+  public void node(NodeResult node, OptionalLong sparkJobs) {
     String rows = node.rows().isPresent() ? String.format(Locale.ROOT, "%,d rows", node.rows().getAsLong()) : "-";
     String commit = node.commit().map(c -> (node.kind() == NodeResult.Kind.WRITE ? "  commit " : "  at commit ")
         + c.id()).orElse("");
-    out.printf(Locale.ROOT, "  %-5s  %-18s %14s %7.1f s  %s%s%n", node.kind().name().toLowerCase(Locale.ROOT),
-        node.name(), rows, node.seconds(), node.detail(), commit);
+    out.printf(Locale.ROOT, "  %-5s  %-18s %14s %7.1f s  %s%s%s%n", node.kind().name().toLowerCase(Locale.ROOT),
+        node.name(), rows, node.seconds(), node.detail(), commit, jobs(sparkJobs));
     out.flush();
   }
 
@@ -41,10 +47,21 @@ public final class RunPrinter {
   }
 
   public void summary(RunResult result) {
+    summary(result, OptionalLong.empty());
+  }
+
+  /** The summary, with the Spark jobs started after the last node (the run history's commit) when counted. */
+  public void summary(RunResult result, OptionalLong sparkJobsAfter) {
     out.printf(Locale.ROOT, "done in %.1f s: read %,d rows from %d sources, computed %d steps, wrote %,d rows to %d"
-            + " targets%n", result.seconds(), result.rows(NodeResult.Kind.READ), result.of(NodeResult.Kind.READ).size(),
+            + " targets%s%n", result.seconds(), result.rows(NodeResult.Kind.READ), result.of(NodeResult.Kind.READ).size(),
         result.of(NodeResult.Kind.STEP).size(), result.rows(NodeResult.Kind.WRITE),
-        result.of(NodeResult.Kind.WRITE).size());
+        result.of(NodeResult.Kind.WRITE).size(),
+        sparkJobsAfter.isPresent() ? String.format(Locale.ROOT, "; %d Spark jobs after the last node",
+            sparkJobsAfter.getAsLong()) : "");
     out.flush();
+  }
+
+  private static String jobs(OptionalLong sparkJobs) {
+    return sparkJobs.isPresent() ? String.format(Locale.ROOT, "  (%d Spark jobs)", sparkJobs.getAsLong()) : "";
   }
 }

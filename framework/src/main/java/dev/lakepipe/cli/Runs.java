@@ -5,6 +5,7 @@ import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
+import dev.lakepipe.run.SparkJobCounter;
 import dev.lakepipe.run.SparkSessions;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.JobSpec;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.spark.sql.SparkSession;
 
 /** Runs a spec from the command line: one session for the run, progress printed as it goes. */
@@ -52,19 +54,30 @@ public final class Runs {
    * @throws dev.lakepipe.run.RunFailedException naming the node that failed
    */
   public static RunResult run(JobSpec spec, RunOptions options, PrintWriter out, RunEvents events) {
+    return run(spec, options, out, events, false);
+  }
+
+  /**
+   * {@link #run(JobSpec, RunOptions, PrintWriter, RunEvents)}, each node's line also saying how many Spark jobs
+   * started since the previous line when {@code countJobs}.
+   */
+  public static RunResult run(JobSpec spec, RunOptions options, PrintWriter out, RunEvents events,
+      boolean countJobs) {
     RunPrinter printer = new RunPrinter(out);
     printer.start(spec.name(), options.runId(), options.logicalTime().toString());
     events.started();
     long start = System.nanoTime();
     try {
       SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
-      RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, node -> {
-        printer.node(node);
-        events.node(node);
-      }, printer::batch);
-      printer.summary(result);
-      events.finished(result);
-      return result;
+      try (SparkJobCounter jobs = countJobs ? SparkJobCounter.listeningTo(spark.sparkContext()) : null) {
+        RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, node -> {
+          printer.node(node, jobs == null ? OptionalLong.empty() : OptionalLong.of(jobs.startsOver()));
+          events.node(node);
+        }, printer::batch);
+        printer.summary(result, jobs == null ? OptionalLong.empty() : OptionalLong.of(jobs.startsOver()));
+        events.finished(result);
+        return result;
+      }
     } catch (RuntimeException e) {
       events.failed(e, (System.nanoTime() - start) / 1e9);
       throw e;

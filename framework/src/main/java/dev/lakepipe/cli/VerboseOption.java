@@ -3,13 +3,15 @@ package dev.lakepipe.cli;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --verbose}: Spark's own log output back on. Without it lakepipe keeps Spark, Hudi, Delta and Iceberg
- * logs to errors only, by pointing Log4j 2 at a quiet configuration before Spark starts.
+ * {@code --verbose}: Spark's own log output back on, and for a run the Spark jobs each node started. Without it
+ * lakepipe keeps Spark, Hudi, Delta and Iceberg logs to errors only, by pointing Log4j 2 at a quiet configuration
+ * before Spark starts.
  */
 public final class VerboseOption {
   static final String QUIET_CONFIG = "lakepipe-quiet-log4j2.properties";
 
-  @Option(names = {"-v", "--verbose"}, description = "Show Spark's and the table formats' log output.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Show Spark's and the table formats' log output, and the Spark jobs each node of a run started.")
   boolean verbose;
 
   /** Configures logging; call before anything starts Spark. */

@@ -3,6 +3,7 @@ package dev.lakepipe.format;
 import dev.lakepipe.spec.AsOf;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -28,6 +29,27 @@ public interface TableReader {
 
   /** The latest completed commit, or empty when the table does not exist or keeps no commits. */
   Optional<Commit> latestCommit();
+
+  /**
+   * The rows that a commit of an append or overwrite wrote, as the format recorded them in the commit; empty when
+   * it records none. Asked instead of counting the rows again after writing them. For a commit that rewrote files
+   * (an upsert or delete), what the format records may include the unchanged rows it copied.
+   *
+   * @param commit a commit of this table, as {@link #latestCommit()} returned it
+   */
+  default OptionalLong rowsWritten(Commit commit) {
+    return OptionalLong.empty();
+  }
+
+  /**
+   * How many rows the table holds as of a commit, when the format's metadata says so exactly; empty otherwise.
+   * Asked instead of counting a snapshot, which scans it.
+   *
+   * @param commit a commit of this table, as {@link #latestCommit()} returned it
+   */
+  default OptionalLong rowsAt(Commit commit) {
+    return OptionalLong.empty();
+  }
 
   /**
    * The table's completed commits that are still in its history, oldest first, each with its lakepipe

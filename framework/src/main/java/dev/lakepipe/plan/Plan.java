@@ -49,6 +49,17 @@ public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, L
     return spec.upstream(name);
   }
 
+  /**
+   * How many of these targets, and of the steps they need, read a source or step directly: a step read more than
+   * once is worth computing once and keeping.
+   */
+  public int readers(String name, List<TargetSpec> targets) {
+    Set<String> needed = new LinkedHashSet<>();
+    targets.forEach(target -> needed.addAll(upstream(target.from())));
+    long steps = this.steps.stream().filter(s -> needed.contains(s.name()) && s.dependencies().contains(name)).count();
+    return Math.toIntExact(steps + targets.stream().filter(t -> t.from().equals(name)).count());
+  }
+
   /** The sources read with {@code read = incremental} that a target's rows come from, in name order. */
   public List<SourceSpec> incrementalSources(TargetSpec target) {
     Set<String> upstream = upstream(target.from());

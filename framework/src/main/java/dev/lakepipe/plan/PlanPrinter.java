@@ -44,7 +44,7 @@ public final class PlanPrinter {
     for (StepSpec step : plan.steps()) {
       String kind = step.sql().isPresent() ? "sql" : "class " + step.className().orElseThrow();
       out.append(String.format("  %-20s %-8s <- %s%s%n", step.name(), kind, String.join(", ",
-          step.sortedDependencies()), step.cache() ? "" : "  (not cached)"));
+          step.sortedDependencies()), step.cache().orElse(true) ? "" : "  (not cached)"));
     }
     out.append("\nwrites\n");
     boolean incremental = plan.reads().stream().anyMatch(SourceSpec::incremental);

@@ -106,7 +106,8 @@ final class AffectedKeyRefresh extends TargetRefresh {
       }
     }
     computeStepsOnly();
-    Dataset<Row> result = views.get(target.from());
+    // Read three times below: for the affected keys, the upserts and the deletes.
+    Dataset<Row> result = views.cache(views.get(target.from()));
     requireKeyColumns(result.columns(), "columns of " + target.from(), WHY);
     TableReader storedTable = tables.reader(target);
     // A stream's first micro-batch creates the target.
@@ -139,7 +140,7 @@ final class AffectedKeyRefresh extends TargetRefresh {
     Dataset<Row> rows = changes.rows();
     AffectedKeys.Part part = AffectedKeys.Part.of(source.name(), rows, mapping, views);
     parts.add(part);
-    return new Nodes.Outcome(detail + " naming " + part.keys().count() + " keys (" + String.join(",", part.columns())
+    return new Nodes.Outcome(detail + " naming " + part.size() + " keys (" + String.join(",", part.columns())
         + ")", OptionalLong.of(rows.count()), changes.until(), Optional.of(since));
   }
 

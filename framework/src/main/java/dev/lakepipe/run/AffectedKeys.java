@@ -4,13 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakepipe.format.SqlMerge;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,8 +37,10 @@ final class AffectedKeys {
    * @param columns the target's key columns the source names
    * @param keys their distinct values, one row per affected partial key, cached
    * @param values per column, its distinct values when there are at most {@link #MAX_FILTER_VALUES}
+   * @param size how many rows {@code keys} has
    */
-  record Part(String source, List<String> columns, Dataset<Row> keys, Map<String, Optional<List<Object>>> values) {
+  record Part(String source, List<String> columns, Dataset<Row> keys, Map<String, Optional<List<Object>>> values,
+      long size) {
     Part {
       columns = List.copyOf(columns);
       values = Map.copyOf(values);
@@ -49,13 +54,22 @@ final class AffectedKeys {
       List<String> columns = List.copyOf(mapping.keySet());
       Dataset<Row> keys = views.cache(changes.selectExpr(columns.stream()
           .map(c -> "(" + mapping.get(c) + ") AS " + SqlMerge.quote(c)).toArray(String[]::new)).distinct());
+      // Usually few keys: one query collects them all, and each column's values come from them.
+      List<Row> few = keys.limit(MAX_FILTER_VALUES + 1).collectAsList();
       Map<String, Optional<List<Object>>> values = new LinkedHashMap<>();
-      for (String column : columns) {
-        List<Object> distinct = keys.select(col(SqlMerge.quote(column))).distinct().limit(MAX_FILTER_VALUES + 1)
-            .collectAsList().stream().map(row -> row.get(0)).toList();
-        values.put(column, distinct.size() > MAX_FILTER_VALUES ? Optional.empty() : Optional.of(distinct));
+      for (int i = 0; i < columns.size(); i++) {
+        List<Object> distinct;
+        if (few.size() <= MAX_FILTER_VALUES) {
+          int column = i;
+          distinct = new ArrayList<>(few.stream().map(row -> row.get(column))
+              .collect(Collectors.toCollection(LinkedHashSet::new)));
+        } else {
+          distinct = keys.select(col(SqlMerge.quote(columns.get(i)))).distinct().limit(MAX_FILTER_VALUES + 1)
+              .collectAsList().stream().map(row -> row.get(0)).toList();
+        }
+        values.put(columns.get(i), distinct.size() > MAX_FILTER_VALUES ? Optional.empty() : Optional.of(distinct));
       }
-      return new Part(source, columns, keys, values);
+      return new Part(source, columns, keys, values, few.size() <= MAX_FILTER_VALUES ? few.size() : keys.count());
     }
   }
 

@@ -10,6 +10,7 @@ import dev.lakepipe.spec.AsOf;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
+import dev.lakepipe.spec.WriteMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +25,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A full run: reads every source's snapshot (or the version it names), computes the steps in order and writes
  * each target with its mode. Each source and step is a temporary view named after it, so SQL steps read them by
- * name. Cached steps are computed once, counted, and shared by everything that reads them. Each target's commit
- * records, as its checkpoints, the commit of each incremental source its rows come from, which resets where the
- * next incremental run starts; an upsert target fed by an incremental source is replaced, not upserted, so that
- * it equals what the snapshots give.
+ * name. Cached steps (see {@link Views}) are computed once, counted, and shared by everything that reads
+ * them. Each target's commit records, as its checkpoints, the commit of each incremental source its rows come
+ * from, which resets where the next incremental run starts; an upsert target fed by an incremental source is
+ * replaced, not upserted, so that it equals what the snapshots give. The rows written are those the commit
+ * records, counted only when the format records none.
  */
 public final class BatchRun {
   private final SparkSession spark;
@@ -61,7 +63,8 @@ public final class BatchRun {
         record.accept(read);
       }
       for (StepSpec step : plan.steps()) {
-        record.accept(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step)));
+        record.accept(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step,
+            plan.readers(step.name(), plan.writes()))));
       }
       // Every target is audited before any is written: a failed error-level check publishes nothing of the run.
       Map<String, Dataset<Row>> approved = new LinkedHashMap<>();
@@ -92,7 +95,10 @@ public final class BatchRun {
         .or(() -> latest.filter(c -> source.incremental()).map(c -> reader.asOf(AsOf.version(c.id()))))
         .orElseGet(reader::snapshot);
     views.put(source.name(), rows);
-    return new Nodes.Outcome(tables.describe(source), OptionalLong.of(rows.count()), latest);
+    // Read as of its latest commit, an incremental source's rows may be known from the commit's metadata.
+    OptionalLong count = latest.filter(c -> source.incremental()).map(reader::rowsAt)
+        .filter(OptionalLong::isPresent).orElseGet(() -> OptionalLong.of(rows.count()));
+    return new Nodes.Outcome(tables.describe(source), count, latest);
   }
 
   /**
@@ -112,6 +118,11 @@ public final class BatchRun {
       }
       case DELETE -> writer.delete(rows, context);
     };
-    return new Nodes.Outcome(tables.describe(target), OptionalLong.of(rows.count()), commit);
+    // An append or overwrite commit records its rows; counting them again would compute the rows a second time.
+    boolean appendsOrOverwrites = target.mode() != WriteMode.DELETE
+        && (target.mode() != WriteMode.UPSERT || replaceUpserts);
+    OptionalLong written = commit.filter(c -> appendsOrOverwrites).map(c -> tables.reader(target).rowsWritten(c))
+        .filter(OptionalLong::isPresent).orElseGet(() -> OptionalLong.of(rows.count()));
+    return new Nodes.Outcome(tables.describe(target), written, commit);
   }
 }

@@ -161,7 +161,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
             .forEach(source -> BatchRun.read(tables, source, views));
         for (StepSpec step : plan.steps()) {
           if (upstream.contains(step.name())) {
-            views.compute(step);
+            views.compute(step, plan.readers(step.name(), List.of(target)));
           }
         }
         Dataset<Row> result = views.get(target.from());

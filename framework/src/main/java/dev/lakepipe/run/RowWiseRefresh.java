@@ -50,7 +50,8 @@ final class RowWiseRefresh extends TargetRefresh {
     }
     views.put(driving.name(), net.upserts());
     computeSteps(Set.of(driving.name()));
-    Dataset<Row> rows = views.get(target.from());
+    // Read twice below: for the upserts and for the keys the steps dropped.
+    Dataset<Row> rows = views.cache(views.get(target.from()));
     requireKeyColumns(rows.columns(), "columns of " + target.from(), WHY);
     // Source rows that the steps dropped (an update that now fails a filter) leave the target too.
     Dataset<Row> deletes = net.upserts().selectExpr(quotedKeys()).except(rows.selectExpr(quotedKeys()))

@@ -1,5 +1,9 @@
 package dev.lakepipe.run;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
@@ -136,7 +140,8 @@ abstract class TargetRefresh {
     Set<String> upstream = plan.upstream(target.from());
     for (StepSpec step : plan.steps()) {
       if (upstream.contains(step.name())) {
-        record(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step)));
+        record(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step,
+            plan.readers(step.name(), List.of(target)))));
       }
     }
   }
@@ -156,8 +161,12 @@ abstract class TargetRefresh {
         record);
     record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> {
       long computing = System.nanoTime();
-      long upserted = upserts.count();
-      long deleted = deletes.count();
+      // Both counts in one query: each is a Spark job of its own otherwise.
+      Row counts = upserts.select(lit(1L).as("upserted"), lit(0L).as("deleted"))
+          .union(deletes.select(lit(0L).as("upserted"), lit(1L).as("deleted")))
+          .agg(coalesce(sum("upserted"), lit(0L)), coalesce(sum("deleted"), lit(0L))).head();
+      long upserted = counts.getLong(0);
+      long deleted = counts.getLong(1);
       long committing = System.nanoTime();
       TableWriter writer = tables.writer(target);
       Optional<Commit> commit;

@@ -4,6 +4,7 @@ import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.step.CustomStep;
 import dev.lakepipe.step.StepContext;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The sources and steps of one computation, each a temporary view named after it so SQL steps read them by name.
- * Cached steps are computed once, counted, and released on close.
+ * Cached steps are computed once, counted, and released on close; a step is cached when its spec says so, or, when
+ * the spec does not say, when more than one node reads it (a step read once is computed once anyway).
  */
 final class Views implements AutoCloseable {
   private final SparkSession spark;
@@ -42,12 +44,13 @@ final class Views implements AutoCloseable {
   /**
    * Computes a step over the views so far and makes it a view.
    *
+   * @param readers how many steps and targets of the computation read the step
    * @throws IllegalArgumentException when a class step's class cannot be loaded
    */
-  Nodes.Outcome compute(StepSpec step) {
+  Nodes.Outcome compute(StepSpec step, int readers) {
     Dataset<Row> rows = step.sql().map(spark::sql).orElseGet(() -> custom(step));
     OptionalLong count = OptionalLong.empty();
-    if (step.cache()) {
+    if (step.cache().orElse(readers > 1)) {
       rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(rows);
       count = OptionalLong.of(rows.count());
@@ -83,6 +86,8 @@ final class Views implements AutoCloseable {
 
   @Override
   public void close() {
+    // Newest first: releasing rows that a cached relation not yet computed reads makes Spark plan that one anew.
+    Collections.reverse(cached);
     cached.forEach(Dataset::unpersist);
   }
 }

@@ -196,7 +196,7 @@ final class SpecValidator {
     Optional<String> className = section.string("class");
     List<String> inputs = section.stringList("inputs");
     Map<String, String> options = section.settings("options");
-    boolean cache = section.bool("cache").orElse(true);
+    Optional<Boolean> cache = section.bool("cache");
     if (section.has("sql") && section.has("class")) {
       section.problem("class", "give sql or class, not both");
     } else if (!section.has("sql") && !section.has("class")) {

@@ -10,7 +10,8 @@ import java.util.Set;
  * dev.lakepipe.step.CustomStep}. It is visible to later steps as a view of the same name.
  *
  * @param dependencies the sources and steps it reads: the names its SQL references, or its {@code inputs}
- * @param cache whether the step's rows are computed once and kept for its readers (and counted)
+ * @param cache whether the step's rows are computed once and kept for its readers (and counted); unset, they are
+ *     when more than one step or target of the run reads them
  */
 public record StepSpec(
     String name,
@@ -18,7 +19,7 @@ public record StepSpec(
     Optional<String> className,
     Set<String> dependencies,
     Map<String, String> options,
-    boolean cache) {
+    Optional<Boolean> cache) {
   public StepSpec {
     dependencies = Set.copyOf(dependencies);
     options = Map.copyOf(options);

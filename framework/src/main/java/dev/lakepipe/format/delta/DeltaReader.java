@@ -12,11 +12,17 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaHistoryManager;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.util.FileNames;
+import scala.Option;
 
 /**
  * Reads a Delta table by path; its commits come from the table history, its changes from the change data feed,
@@ -57,11 +63,33 @@ final class DeltaReader extends AbstractTableReader {
     return read().option("timestampAsOf", timestamp.toString()).load(address.requirePath());
   }
 
+  /** Read from the log and the latest commit file: the table's history() would be a Spark job each time. */
   @Override
   protected Optional<Commit> readLatestCommit() {
-    return Optional.of(commit(DeltaTable.forPath(spark, address.requirePath()).history(1)
-        .select("version", "timestamp", "userMetadata")
-        .head()));
+    DeltaLog log = log();
+    Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
+    String userMetadata = commitInfo(log, snapshot.version()).flatMap(CommitInfo::userMetadata).getOrElse(() -> null);
+    // The snapshot's timestamp is the one history() gives its latest version: the commit file's, or in-commit.
+    return Optional.of(new Commit(Long.toString(snapshot.version()), Instant.ofEpochMilli(snapshot.timestamp()),
+        UserMetadata.decode(userMetadata)));
+  }
+
+  /** The rows an append or overwrite wrote, from the commit's operation metrics (Delta records them by default). */
+  @Override
+  public OptionalLong rowsWritten(Commit commit) {
+    DeltaLog log = log();
+    Option<String> rows = commitInfo(log, numericCommit(commit.id(), "a Delta version"))
+        .flatMap(CommitInfo::operationMetrics).flatMap(metrics -> metrics.get("numOutputRows"));
+    return rows.isDefined() ? OptionalLong.of(Long.parseLong(rows.get())) : OptionalLong.empty();
+  }
+
+  private static Option<CommitInfo> commitInfo(DeltaLog log, long version) {
+    return DeltaHistoryManager.getCommitInfoOpt(log.store(), FileNames.unsafeDeltaFile(log.logPath(), version),
+        log.newDeltaHadoopConf());
+  }
+
+  private DeltaLog log() {
+    return DeltaLog.forTable(spark, address.requirePath());
   }
 
   /** The versions whose commit files the log still holds (log retention, 30 days by default). */
@@ -83,8 +111,7 @@ final class DeltaReader extends AbstractTableReader {
   /** @throws UnsupportedOperationException when the table's latest version does not record the change data feed */
   @Override
   protected void requireChangesRecorded() {
-    if (!DeltaChangeFeed.enabled(DeltaLog.forTable(spark, address.requirePath()).update(false, scala.Option.empty(),
-        scala.Option.empty()).metadata())) {
+    if (!DeltaChangeFeed.enabled(log().update(false, Option.empty(), Option.empty()).metadata())) {
       throw new UnsupportedOperationException("Delta table " + address.name() + " at " + address.location()
           + " does not record its changes: set the table property " + DeltaChangeFeed.ENABLE + " = true");
     }

@@ -20,8 +20,10 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
+import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableConfig;
@@ -122,6 +124,27 @@ final class HudiReader extends AbstractTableReader {
     HoodieTimeline commits = completedCommits(client);
     ZoneId zone = client.getTableConfig().getTimelineTimezone().getZoneId();
     return commits.getInstantsOrderedByCompletionTime().map(instant -> commit(instant, commits, zone)).toList();
+  }
+
+  /**
+   * The records the commit inserted or updated, from its write statistics.
+   *
+   * @throws UncheckedIOException when the commit metadata cannot be read
+   */
+  @Override
+  public OptionalLong rowsWritten(Commit commit) {
+    HoodieTimeline commits = completedCommits(metaClient().orElseThrow());
+    Optional<HoodieInstant> instant = commits.getInstantsAsStream()
+        .filter(i -> i.requestedTime().equals(commit.id())).findFirst();
+    if (instant.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      HoodieCommitMetadata metadata = TimelineUtils.getCommitMetadata(instant.get(), commits);
+      return OptionalLong.of(metadata.fetchTotalInsertRecordsWritten() + metadata.fetchTotalUpdateRecordsWritten());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the metadata of Hudi commit " + instant.get(), e);
+    }
   }
 
   /** A commit whose id is its instant (requested) time and whose timestamp is its completion time. */

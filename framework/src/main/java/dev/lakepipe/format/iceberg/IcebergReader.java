@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.MetadataColumns;
@@ -90,6 +91,36 @@ final class IcebergReader extends AbstractTableReader {
     // The catalog caches tables; another writer may have committed since.
     table.refresh();
     return Optional.ofNullable(table.currentSnapshot()).map(IcebergReader::commit);
+  }
+
+  /**
+   * The records the snapshot added, from its summary.
+   *
+   * @throws TableNotFoundException when the table was dropped
+   */
+  @Override
+  public OptionalLong rowsWritten(Commit commit) {
+    Snapshot snapshot = table().snapshot(numericCommit(commit.id(), "an Iceberg snapshot id"));
+    String added = snapshot == null ? null : snapshot.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
+    return added == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(added));
+  }
+
+  /**
+   * The snapshot's total records, exact when no delete file hides some of them (copy-on-write tables).
+   *
+   * @throws TableNotFoundException when the table was dropped
+   */
+  @Override
+  public OptionalLong rowsAt(Commit commit) {
+    Snapshot snapshot = table().snapshot(numericCommit(commit.id(), "an Iceberg snapshot id"));
+    if (snapshot == null) {
+      return OptionalLong.empty();
+    }
+    Map<String, String> summary = snapshot.summary();
+    String records = summary.get(SnapshotSummary.TOTAL_RECORDS_PROP);
+    boolean noDeletes = "0".equals(summary.get(SnapshotSummary.TOTAL_POS_DELETES_PROP))
+        && "0".equals(summary.get(SnapshotSummary.TOTAL_EQ_DELETES_PROP));
+    return records != null && noDeletes ? OptionalLong.of(Long.parseLong(records)) : OptionalLong.empty();
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.pipelines.EcommerceGenerator;
 import dev.lakepipe.run.RunResult;
+import dev.lakepipe.run.SparkJobCounter;
 import dev.lakepipe.spec.InvalidSpecException;
 import java.io.IOException;
 import java.io.PrintWriter;

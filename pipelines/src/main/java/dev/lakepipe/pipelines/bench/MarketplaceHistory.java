@@ -10,6 +10,7 @@ import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
+import dev.lakepipe.run.SparkJobCounter;
 import dev.lakepipe.run.SparkSessions;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;

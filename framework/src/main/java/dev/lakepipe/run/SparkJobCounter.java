@@ -1,4 +1,4 @@
-package dev.lakepipe.pipelines.bench;
+package dev.lakepipe.run;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,10 +10,10 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 
 /**
  * Counts the Spark jobs that a piece of work starts: every job started between its beginning and its end, in any
- * thread, so nothing else may run Spark jobs meanwhile (the benchmarks run one thing at a time). Listener events
+ * thread, so nothing else may run Spark jobs meanwhile (a run, a benchmark, one thing at a time). Listener events
  * arrive asynchronously; the count is taken after the listener bus has delivered every event posted before it.
  */
-final class SparkJobCounter extends SparkListener implements AutoCloseable {
+public final class SparkJobCounter extends SparkListener implements AutoCloseable {
   private static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
   private final SparkContext context;
@@ -24,28 +24,36 @@ final class SparkJobCounter extends SparkListener implements AutoCloseable {
   }
 
   /** A counter listening to this context's jobs from now on. */
-  static SparkJobCounter listeningTo(SparkContext context) {
+  public static SparkJobCounter listeningTo(SparkContext context) {
     SparkJobCounter counter = new SparkJobCounter(context);
     context.addSparkListener(counter);
     return counter;
   }
 
   /** What some work returned, its wall-clock seconds, and how many Spark jobs it started. */
-  record Counted<T>(T result, double seconds, long jobs) {}
+  public record Counted<T>(T result, double seconds, long jobs) {}
 
   /**
    * Runs the work, timing it and counting its jobs.
    *
    * @throws IllegalStateException when the listener bus does not deliver its events within a minute
    */
-  <T> Counted<T> count(Supplier<T> work) {
-    drain();
-    started.set(0);
+  public <T> Counted<T> count(Supplier<T> work) {
+    startsOver();
     long start = System.nanoTime();
     T result = work.get();
     double seconds = (System.nanoTime() - start) / 1e9;
+    return new Counted<>(result, seconds, startsOver());
+  }
+
+  /**
+   * The jobs started since the counter was made or this was last called, and counting starts over.
+   *
+   * @throws IllegalStateException when the listener bus does not deliver its events within a minute
+   */
+  public long startsOver() {
     drain();
-    return new Counted<>(result, seconds, started.get());
+    return started.getAndSet(0);
   }
 
   /** Stops listening. */
