@@ -1,6 +1,7 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.run.IncrementalRun;
 import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
@@ -70,7 +71,9 @@ public final class Runs {
     try {
       SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
       try (SparkJobCounter jobs = countJobs ? SparkJobCounter.listeningTo(spark.sparkContext()) : null) {
-        RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options, node -> {
+        // Counted per progress line, jobs are a node's own only when targets are refreshed one after another.
+        int targetsAtOnce = countJobs ? 1 : IncrementalRun.TARGETS_AT_ONCE;
+        RunResult result = new PipelineRunner(spark, targetsAtOnce).run(Plan.of(spec), options, node -> {
           printer.node(node, jobs == null ? OptionalLong.empty() : OptionalLong.of(jobs.startsOver()));
           events.node(node);
         }, printer::batch);

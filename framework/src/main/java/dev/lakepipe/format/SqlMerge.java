@@ -101,7 +101,9 @@ public final class SqlMerge {
         .map(key -> "t." + key + " = s." + key)
         .collect(Collectors.joining(" AND "));
     String view = "lakepipe_merge_" + UUID.randomUUID().toString().replace("-", "");
-    source.createOrReplaceTempView(view);
+    // The view must be this session's, where the MERGE runs, whichever session computed the rows.
+    Dataset<Row> own = source.sparkSession() == spark ? source : Dataset.ofRows(spark, source.logicalPlan());
+    own.createOrReplaceTempView(view);
     try {
       String sql = "MERGE INTO " + target + " t USING " + view + " s ON " + on + " " + clauses;
       commitProperties.around(context.properties(), () -> spark.sql(sql));

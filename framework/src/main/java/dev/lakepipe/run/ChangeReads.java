@@ -13,15 +13,27 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The changes an incremental run reads, each source's read once per checkpoint and kept for the run: targets that
  * resume from the same commit of a source share one read of its change feed (a changelog scan, a CDC query), and
- * consume the same commits. Released on close.
+ * consume the same commits, also when they are refreshed side by side, each in its own session ({@link
+ * #sharedWith}). Released on close of the instance that made them.
  */
 final class ChangeReads implements AutoCloseable {
   private final Tables tables;
-  private final Map<List<String>, ChangeSet> read = new HashMap<>();
-  private final List<Dataset<Row>> cached = new ArrayList<>();
+  private final Map<List<String>, ChangeSet> read;
+  private final List<Dataset<Row>> cached;
 
   ChangeReads(Tables tables) {
+    this(tables, new HashMap<>(), new ArrayList<>());
+  }
+
+  private ChangeReads(Tables tables, Map<List<String>, ChangeSet> read, List<Dataset<Row>> cached) {
     this.tables = tables;
+    this.read = read;
+    this.cached = cached;
+  }
+
+  /** The same change reads, given as datasets of the session of these tables; closing it releases nothing. */
+  ChangeReads sharedWith(Tables other) {
+    return new ChangeReads(other, read, cached);
   }
 
   /**
@@ -32,13 +44,17 @@ final class ChangeReads implements AutoCloseable {
    * @throws IllegalArgumentException when a key is not a column of the source
    */
   ChangeSet changes(SourceSpec source, String since, List<String> keys) {
-    ChangeSet all = read.computeIfAbsent(List.of(source.name(), since), key -> {
-      ChangeSet changes = tables.reader(source).changes(since, List.of());
-      Dataset<Row> rows = changes.rows().persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(rows);
-      return new ChangeSet(rows, changes.until());
-    });
-    return all.withKeys(keys);
+    ChangeSet all;
+    // Targets refreshed side by side wait for the first one's read of a source rather than read it again.
+    synchronized (read) {
+      all = read.computeIfAbsent(List.of(source.name(), since), key -> {
+        ChangeSet changes = tables.reader(source).changes(since, List.of());
+        Dataset<Row> rows = changes.rows().persist(StorageLevel.MEMORY_AND_DISK());
+        cached.add(rows);
+        return new ChangeSet(rows, changes.until());
+      });
+    }
+    return new ChangeSet(tables.own(all.rows()), all.until()).withKeys(keys);
   }
 
   @Override

@@ -21,9 +21,20 @@ public final class PipelineRunner {
   private static final Duration LOCK_TIME_TO_LIVE = Duration.ofMinutes(2);
 
   private final SparkSession spark;
+  private final int targetsAtOnce;
 
+  /** A runner whose incremental runs refresh up to {@value IncrementalRun#TARGETS_AT_ONCE} targets at once. */
   public PipelineRunner(SparkSession spark) {
+    this(spark, IncrementalRun.TARGETS_AT_ONCE);
+  }
+
+  /**
+   * @param targetsAtOnce how many targets an incremental run refreshes at once; 1 for one after another, which
+   *     makes the Spark jobs started between two progress lines those of the node the second line names
+   */
+  public PipelineRunner(SparkSession spark, int targetsAtOnce) {
     this.spark = spark;
+    this.targetsAtOnce = targetsAtOnce;
   }
 
   /**
@@ -93,7 +104,7 @@ public final class PipelineRunner {
       };
       RunResult result = switch (options.mode()) {
         case FULL -> new BatchRun(spark).run(plan, options, record);
-        case INCREMENTAL -> new IncrementalRun(spark).run(plan, options, record);
+        case INCREMENTAL -> new IncrementalRun(spark, targetsAtOnce).run(plan, options, record);
         case STREAMING -> new StreamRun(spark).run(plan, options, record, batches, stop);
       };
       history.append(record(plan, options, started, done, RunRecord.SUCCESS, Optional.empty()));

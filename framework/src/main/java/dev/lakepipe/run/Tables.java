@@ -12,6 +12,8 @@ import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** The tables of a run's sources and targets, resolved from their specs. */
@@ -22,6 +24,23 @@ final class Tables {
   Tables(SparkSession spark, EngineSettings settings) {
     this.spark = spark;
     this.settings = settings;
+  }
+
+  SparkSession session() {
+    return spark;
+  }
+
+  /** The same tables, read and written through another session (one of {@link SparkSession#cloneSession()}). */
+  Tables in(SparkSession session) {
+    return new Tables(session, settings);
+  }
+
+  /**
+   * The rows as a dataset of this run's session: a temporary view is registered in the session of its dataset,
+   * and SQL run in this session must find it. Cached data is shared by all sessions of a Spark context.
+   */
+  Dataset<Row> own(Dataset<Row> rows) {
+    return rows.sparkSession() == spark ? rows : Dataset.ofRows(spark, rows.logicalPlan());
   }
 
   static TableAddress address(EngineSettings settings, SourceSpec source) {

@@ -5,6 +5,7 @@ import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.pipelines.EcommerceGenerator;
+import dev.lakepipe.run.IncrementalRun;
 import dev.lakepipe.run.RunResult;
 import dev.lakepipe.run.SparkJobCounter;
 import dev.lakepipe.spec.InvalidSpecException;
@@ -86,6 +87,10 @@ final class IncrementalBench implements Callable<Integer> {
   @Option(names = "--skip-upsert", description = "Do not measure the plain upsert.")
   boolean skipUpsert;
 
+  @Option(names = "--skip-one-at-a-time", description = "Do not measure, in turns with each hour, an hour whose"
+      + " targets are refreshed one after another.")
+  boolean skipOneAtATime;
+
   @Option(names = "--spec", paramLabel = "FILE",
       defaultValue = "${env:LAKEPIPE_HOME:-.}/conf/jobs/marketplace_hourly.conf",
       description = "The hourly marketplace spec (default: ${DEFAULT-VALUE}).")
@@ -137,7 +142,16 @@ final class IncrementalBench implements Callable<Integer> {
     line.put("hours", hours);
     try (SparkJobCounter counter = SparkJobCounter.listeningTo(history.spark.sparkContext())) {
       double fullSeconds = measureFullRuns(history, database + "_plain", counter, line);
-      HourlyIncrements increments = new HourlyIncrements(history.increments(hours, counter));
+      List<MarketplaceHistory.Increment> sideBySide = new ArrayList<>();
+      List<MarketplaceHistory.Increment> oneAtATime = new ArrayList<>();
+      // In turns, hour by hour, so both see the same tables and the same machine.
+      for (int hour = 0; hour < hours; hour++) {
+        sideBySide.addAll(history.increments(1, counter, IncrementalRun.TARGETS_AT_ONCE));
+        if (!skipOneAtATime) {
+          oneAtATime.addAll(history.increments(1, counter, 1));
+        }
+      }
+      HourlyIncrements increments = new HourlyIncrements(sideBySide);
       report(tableFormat + " median increment over the whole history", increments);
       line.put("incremental_s", Measures.rounded(increments.medianSeconds(), 2));
       line.put("first_incremental_s", Measures.rounded(increments.firstSeconds(), 2));
@@ -147,13 +161,20 @@ final class IncrementalBench implements Callable<Integer> {
       line.put("spark_jobs_each", increments.sparkJobsEach());
       line.put("files_written", Measures.rounded(increments.medianFilesWritten(), 1));
       line.put("bytes_written", Math.round(increments.medianBytesWritten()));
+      if (!skipOneAtATime) {
+        HourlyIncrements sequential = new HourlyIncrements(oneAtATime);
+        report(tableFormat + " median increment, targets one after another", sequential);
+        line.put("incremental_s_one_at_a_time", Measures.rounded(sequential.medianSeconds(), 2));
+        line.put("side_by_side_gain", Measures.rounded(sequential.medianSeconds() / increments.medianSeconds(), 2));
+      }
       if (!skipQuarter) {
         int quarterDays = Math.max(1, days / 4);
         EcommerceGenerator.Config quarter = new EcommerceGenerator.Config(SEED, START.plusDays(days - quarterDays),
             quarterDays + 1, ordersPerDay, 200);
         MarketplaceHistory small = new MarketplaceHistory(spec, root, tableFormat, database + "_quarter", quarter, end);
         small.runFull();
-        HourlyIncrements smallIncrements = new HourlyIncrements(small.increments(hours, counter));
+        HourlyIncrements smallIncrements = new HourlyIncrements(small.increments(hours, counter,
+            IncrementalRun.TARGETS_AT_ONCE));
         report(tableFormat + " median increment over a quarter of the history", smallIncrements);
         line.put("incremental_s_quarter_history", Measures.rounded(smallIncrements.medianSeconds(), 2));
         line.put("growth", Measures.rounded(increments.medianSeconds() / smallIncrements.medianSeconds(), 2));

@@ -45,6 +45,8 @@ final class MarketplaceHistory {
   private final MarketplaceTables tables;
   private final String targetsFolder;
   private final Instant end;
+  /** The hours after {@code end} ingested so far. */
+  private int hoursDone;
 
   /**
    * Loads the spec with its sources and targets in this format and database, and ingests the history.
@@ -75,25 +77,28 @@ final class MarketplaceHistory {
 
   /** Runs the pipeline in full as of the end of the history. */
   RunResult runFull() {
-    return run(RunMode.FULL, end);
+    return run(RunMode.FULL, end, 1);
   }
 
   /**
-   * Ingests each of the {@code hours} after the history and runs the increment of that hour, counting its Spark jobs
-   * and the files it writes to the targets.
+   * Ingests each of the next {@code hours} after the history and runs the increment of that hour, counting its Spark
+   * jobs and the files it writes to the targets.
+   *
+   * @param targetsAtOnce how many targets an increment refreshes at once (see {@link PipelineRunner})
    */
-  List<Increment> increments(int hours, SparkJobCounter counter) {
+  List<Increment> increments(int hours, SparkJobCounter counter, int targetsAtOnce) {
     List<Increment> increments = new ArrayList<>();
-    for (int hour = 0; hour < hours; hour++) {
+    for (int hour = hoursDone; hour < hoursDone + hours; hour++) {
       Instant from = end.plus(Duration.ofHours(hour));
       Instant until = from.plus(Duration.ofHours(1));
       tables.applyOrderEvents(generator.orderEvents(from, until));
       WrittenFiles before = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration());
-      SparkJobCounter.Counted<RunResult> run = counter.count(() -> run(RunMode.INCREMENTAL, until));
+      SparkJobCounter.Counted<RunResult> run = counter.count(() -> run(RunMode.INCREMENTAL, until, targetsAtOnce));
       WrittenFiles.Written written = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration())
           .since(before);
       increments.add(new Increment(run.result(), run.seconds(), run.jobs(), written));
     }
+    hoursDone += hours;
     return increments;
   }
 
@@ -106,7 +111,7 @@ final class MarketplaceHistory {
     }));
   }
 
-  private RunResult run(RunMode mode, Instant logicalTime) {
-    return new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(logicalTime, mode), node -> { });
+  private RunResult run(RunMode mode, Instant logicalTime, int targetsAtOnce) {
+    return new PipelineRunner(spark, targetsAtOnce).run(Plan.of(job), RunOptions.of(logicalTime, mode), node -> { });
   }
 }
