@@ -202,9 +202,11 @@ public final class WarehouseQuery {
       return point.map(reader::asOf).orElseGet(reader::snapshot);
     } catch (Exception e) {
       // Formats report an as-of outside the history in their own exceptions (Delta's is an AnalysisException).
-      boolean asked = e instanceof TableNotFoundException || e instanceof UnsupportedOperationException
-          || e instanceof IllegalArgumentException || e instanceof AnalysisException || point.isPresent();
-      if (asked) {
+      boolean asked = e instanceof UnsupportedOperationException || e instanceof IllegalArgumentException
+          || e instanceof AnalysisException || point.isPresent();
+      if (e instanceof TableNotFoundException) {
+        throw new InvalidQueryException(firstLine(e), e);
+      } else if (asked) {
         throw new InvalidQueryException(name + point.map(p -> " as of " + p).orElse("") + ": " + firstLine(e), e);
       }
       throw e;
@@ -220,13 +222,13 @@ public final class WarehouseQuery {
   }
 
   /**
-   * The first line of a failure's message that says something: Spark's parse errors start with an empty line, and
-   * its analysis errors go on with the plan. The class name when there is no message.
+   * The first line of a failure's message that says something, whole: Spark's parse errors start with an empty
+   * line, and its analysis errors go on with the plan after a {@code ;}. The class name when there is no message.
    */
   public static String firstLine(Throwable failure) {
     String message = failure.getMessage();
     return message == null ? failure.getClass().getSimpleName()
-        : message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
-            .orElse(failure.getClass().getSimpleName());
+        : message.lines().map(line -> line.strip().replaceFirst(";+$", "")).filter(line -> !line.isEmpty())
+            .findFirst().orElse(failure.getClass().getSimpleName());
   }
 }
