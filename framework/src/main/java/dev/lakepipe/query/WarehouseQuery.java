@@ -37,7 +37,9 @@ import scala.collection.Iterator;
  * target of the spec, which reads its table as the spec says (a source's own as-of included). Other names are left
  * to Spark (views, CTEs, catalog tables such as {@code lakepipe.dw.orders}). Each table named is read through its
  * format's {@link dev.lakepipe.format.TableReader}, as of its latest commit or the as-of given for it, and is a
- * temporary view of the session while the query runs. Immutable: the {@code with} methods return a new query.
+ * temporary view of the session while the query runs (a view of the same name the session had is replaced, then
+ * dropped: give a query a session of its own when that matters). Immutable: the {@code with} methods return a new
+ * query.
  *
  * <p>Only queries run (SELECT, WITH, VALUES, TABLE); commands and statements that change tables are refused.
  */
