@@ -1,6 +1,7 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import dev.lakepipe.spec.SpecLoader;
@@ -53,8 +54,27 @@ public final class SpecOptions {
     return loaded;
   }
 
+  /**
+   * For commands that take no spec: the engine settings (warehouse, catalog, spark) of the environment profile and
+   * {@code --set}, the profile looked for as for a spec in {@code ./conf} ({@code $LAKEPIPE_CONF_DIR/env}, else
+   * {@code ./conf/env}, else an {@code env/} folder here or above). Nothing is masked: a command that prints what
+   * the profile's secrets could show masks them itself.
+   *
+   * @throws InvalidSpecException listing every problem of the profile and the overrides
+   */
+  public EngineSettings loadSettings() throws InvalidSpecException {
+    return loader().loadSettings(Path.of("conf"), options());
+  }
+
   private JobSpec loadLocal(Path spec) throws InvalidSpecException {
-    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv);
-    return loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
+    return loader().load(spec, options());
+  }
+
+  private static SpecLoader loader() {
+    return new SpecLoader(TableFormats.all(), System::getenv);
+  }
+
+  private SpecLoader.Options options() {
+    return new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets);
   }
 }

@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** The tables of a run's sources and targets, resolved from their specs. */
-final class Tables {
+public final class Tables {
   private final SparkSession spark;
   private final EngineSettings settings;
 
@@ -43,14 +43,16 @@ final class Tables {
     return rows.sparkSession() == spark ? rows : Dataset.ofRows(spark, rows.logicalPlan());
   }
 
-  static TableAddress address(EngineSettings settings, SourceSpec source) {
+  /** Where a source's table is, with its options and declared schema. */
+  public static TableAddress address(EngineSettings settings, SourceSpec source) {
     Map<String, String> options = new LinkedHashMap<>(source.options());
     source.schema().ifPresent(schema -> options.put(TableFormat.SCHEMA_OPTION, schema));
     return TableAddresses.resolve(settings, TableFormats.get(source.format()), source.name(), source.path(),
         source.table(), options);
   }
 
-  static TableAddress address(EngineSettings settings, TargetSpec target) {
+  /** Where a target's table is, with its options. */
+  public static TableAddress address(EngineSettings settings, TargetSpec target) {
     return TableAddresses.resolve(settings, TableFormats.get(target.format()), target.name(), target.path(),
         target.table(), target.options());
   }

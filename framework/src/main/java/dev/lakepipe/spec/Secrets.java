@@ -45,11 +45,20 @@ public final class Secrets {
 
   /** The secret values of a spec, to be masked wherever they might show up in text. */
   public static Set<String> values(JobSpec spec) {
-    Set<String> values = new TreeSet<>();
-    Stream.of(Stream.of(spec.settings().sparkConf()),
+    return values(Stream.of(Stream.of(spec.settings().sparkConf()),
             spec.sources().values().stream().map(SourceSpec::options),
             spec.targets().values().stream().map(TargetSpec::options))
-        .flatMap(s -> s)
+        .flatMap(s -> s));
+  }
+
+  /** The secret values of engine settings (an environment profile's Spark settings). */
+  public static Set<String> values(EngineSettings settings) {
+    return values(Stream.of(settings.sparkConf()));
+  }
+
+  private static Set<String> values(Stream<Map<String, String>> settingsMaps) {
+    Set<String> values = new TreeSet<>();
+    settingsMaps
         .flatMap((Map<String, String> settings) -> settings.entrySet().stream())
         .filter(e -> isSecret(e.getKey()) && e.getValue().length() >= SHORTEST_MASKED)
         .forEach(e -> values.add(e.getValue()));

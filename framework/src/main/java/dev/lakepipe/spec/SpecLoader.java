@@ -66,25 +66,51 @@ public final class SpecLoader {
     String display = specFile.toString();
     List<SpecProblem> problems = new ArrayList<>();
     Config spec = parse(specFile, display, problems);
-    Config env = environmentProfile(specFile, display, options, problems);
+    Config env = environmentProfile(specFile.toAbsolutePath().getParent(), display, options, problems);
+    Config merged = merge(spec, env, options, display, problems);
+    JobSpec loaded = SpecValidator.validate(merged, new SpecSection.Location(display, 1), formats, problems);
+    return new JobSpec(loaded.name(), loaded.description(), loaded.file(), withAbsoluteWarehouse(loaded.settings()),
+        loaded.sources(), loaded.steps(), loaded.targets(), loaded.mode(), loaded.streaming());
+  }
+
+  /**
+   * The engine settings (warehouse, catalog, spark) of the environment profile and the {@code --set} overrides
+   * over the defaults, for commands that take no spec. The profile is looked for as for a spec in {@code folder}.
+   *
+   * @param folder where a spec would be: its {@code env/} folder and those above it hold the profiles
+   * @throws InvalidSpecException listing every problem of the profile and the overrides
+   */
+  public EngineSettings loadSettings(Path folder, Options options) throws InvalidSpecException {
+    String display = options.envFile().map(Path::toString).orElse("(settings)");
+    List<SpecProblem> problems = new ArrayList<>();
+    Config env = environmentProfile(folder.toAbsolutePath(), display, options, problems);
+    Config merged = merge(ConfigFactory.empty(), env, options, display, problems);
+    return withAbsoluteWarehouse(
+        SpecValidator.validateSettings(merged, new SpecSection.Location(display, 1), problems));
+  }
+
+  /**
+   * {@code --set} over the spec over the profile over the defaults, substitutions resolved.
+   *
+   * @throws InvalidSpecException when there are problems already, or a substitution fails
+   */
+  private Config merge(Config spec, Config env, Options options, String display, List<SpecProblem> problems)
+      throws InvalidSpecException {
     Config sets = overrides(options.sets(), problems);
     Config defaults = ConfigFactory.parseResources(SpecLoader.class, "defaults.conf");
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
-    Config merged;
     try {
-      merged = sets.withFallback(spec).withFallback(env).withFallback(defaults)
+      return sets.withFallback(spec).withFallback(env).withFallback(defaults)
           .resolve(ConfigResolveOptions.noSystem().appendResolver(new EnvironmentResolver(environment)));
     } catch (ConfigException e) {
       throw new InvalidSpecException(List.of(problem(e, display, "(substitution)")));
     }
-    JobSpec loaded = SpecValidator.validate(merged, new SpecSection.Location(display, 1), formats, problems);
-    EngineSettings s = loaded.settings();
-    EngineSettings settings = new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(),
-        s.sparkConf(), s.catalog());
-    return new JobSpec(loaded.name(), loaded.description(), loaded.file(), settings, loaded.sources(),
-        loaded.steps(), loaded.targets(), loaded.mode(), loaded.streaming());
+  }
+
+  private static EngineSettings withAbsoluteWarehouse(EngineSettings s) {
+    return new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(), s.sparkConf(), s.catalog());
   }
 
   private static String absoluteWarehouse(String warehouse) {
@@ -121,14 +147,18 @@ public final class SpecLoader {
     return ConfigFactory.empty();
   }
 
-  private Config environmentProfile(Path specFile, String display, Options options, List<SpecProblem> problems) {
+  /**
+   * The profile: the file given, or the one named found in {@code $LAKEPIPE_CONF_DIR/env} or in the {@code env/}
+   * folder of {@code start} or of a folder above it.
+   */
+  private Config environmentProfile(Path start, String display, Options options, List<SpecProblem> problems) {
     if (options.envFile().isPresent()) {
       return parse(options.envFile().get(), options.envFile().get().toString(), problems);
     }
     String name = options.env().orElse(DEFAULT_ENV);
     List<Path> folders = new ArrayList<>();
     Optional.ofNullable(environment.apply("LAKEPIPE_CONF_DIR")).map(d -> Path.of(d, "env")).ifPresent(folders::add);
-    for (Path dir = specFile.toAbsolutePath().getParent(); dir != null && folders.size() < 5; dir = dir.getParent()) {
+    for (Path dir = start; dir != null && folders.size() < 5; dir = dir.getParent()) {
       folders.add(dir.resolve("env"));
     }
     for (Path folder : folders) {

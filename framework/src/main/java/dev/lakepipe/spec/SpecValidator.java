@@ -68,17 +68,7 @@ final class SpecValidator {
     Optional<String> name = root.requiredString("name", "the pipeline's name");
     name.filter(n -> !PIPELINE_NAME.matcher(n).matches())
         .ifPresent(n -> root.problem("name", "'" + n + "' is not a valid name (letters, digits, _ . -)"));
-    Optional<String> warehouse = root.requiredString("warehouse", "the warehouse root");
-    Optional<String> catalog = root.string("catalog");
-    catalog.filter(c -> !IDENTIFIER.matcher(c).matches())
-        .ifPresent(c -> root.problem("catalog", "'" + c + "' is not a valid catalog name"));
-    Optional<SpecSection> spark = root.child("spark", SPARK_KEYS);
-    EngineSettings settings = new EngineSettings(
-        warehouse.orElse(""),
-        spark.flatMap(s -> s.string("master")),
-        spark.flatMap(s -> s.string("app-name")).or(() -> name.map(n -> "lakepipe " + n)),
-        spark.map(s -> s.settings("conf")).orElse(Map.of()),
-        catalog.orElse("lakepipe"));
+    EngineSettings settings = settings(root, name);
 
     Map<String, SourceSpec> sources = new TreeMap<>();
     Map<String, SpecSection> sourceSections = root.children("sources", SOURCE_KEYS);
@@ -116,6 +106,38 @@ final class SpecValidator {
         .orElse(StreamingSpec.DEFAULT);
     return new JobSpec(name.orElse(""), root.string("description"), file, settings, sources, steps, targets, mode,
         streaming);
+  }
+
+  /**
+   * Checks the engine settings of a merged profile (warehouse, catalog, spark), for commands that run without a
+   * spec; the other keys a spec may hold are allowed and not read.
+   *
+   * @param earlier problems found while parsing; they are reported together with the new ones
+   * @throws InvalidSpecException listing every problem, when there is any
+   */
+  static EngineSettings validateSettings(Config root, SpecSection.Location rootLocation, List<SpecProblem> earlier)
+      throws InvalidSpecException {
+    List<SpecProblem> problems = new ArrayList<>(earlier);
+    EngineSettings settings =
+        settings(new SpecSection("", root.root(), rootLocation, ROOT_KEYS, problems), Optional.empty());
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+    return settings;
+  }
+
+  private static EngineSettings settings(SpecSection root, Optional<String> pipelineName) {
+    Optional<String> warehouse = root.requiredString("warehouse", "the warehouse root");
+    Optional<String> catalog = root.string("catalog");
+    catalog.filter(c -> !IDENTIFIER.matcher(c).matches())
+        .ifPresent(c -> root.problem("catalog", "'" + c + "' is not a valid catalog name"));
+    Optional<SpecSection> spark = root.child("spark", SPARK_KEYS);
+    return new EngineSettings(
+        warehouse.orElse(""),
+        spark.flatMap(s -> s.string("master")),
+        spark.flatMap(s -> s.string("app-name")).or(() -> pipelineName.map(n -> "lakepipe " + n)),
+        spark.map(s -> s.settings("conf")).orElse(Map.of()),
+        catalog.orElse("lakepipe"));
   }
 
   private Optional<SourceSpec> source(String name, SpecSection section) {

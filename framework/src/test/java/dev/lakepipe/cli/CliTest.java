@@ -84,7 +84,7 @@ class CliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : List.of("validate", "plan", "run", "status", "history")) {
+    for (String command : List.of("validate", "plan", "run", "status", "history", "query")) {
       Result help = lakepipe(command, "--help");
       assertEquals(ExitCodes.OK, help.code());
       assertTrue(help.out().startsWith("Usage: lakepipe " + command), help.out());

@@ -121,6 +121,19 @@ class SpecLoaderTest {
   }
 
   @Test
+  void withoutASpecTheSettingsComeFromTheProfileAndSet() throws Exception {
+    EngineSettings settings = loader(Map.of()).loadSettings(GOOD, new SpecLoader.Options(Optional.of("test"),
+        Optional.empty(), List.of("spark.conf.shared=cli")));
+    assertEquals(new EngineSettings("/from-env", Optional.of("local[1]"), Optional.empty(),
+        Map.of("a.from.env", "env", "shared", "cli"), "envcat"), settings);
+    InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> loader(Map.of()).loadSettings(GOOD,
+        new SpecLoader.Options(Optional.empty(), Optional.empty(), List.of("catalog=no-such", "wharehouse=/x"))));
+    assertEquals(List.of("--set:1: catalog: 'no-such' is not a valid catalog name",
+        "--set:2: wharehouse: unknown key; did you mean 'warehouse'?"),
+        invalid.problems().stream().map(SpecProblem::toString).toList());
+  }
+
+  @Test
   void anUnknownEnvironmentProfileIsAProblem() {
     InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> loader(Map.of()).load(
         GOOD.resolve("orders.conf"), new SpecLoader.Options(Optional.of("nope"), Optional.empty(), List.of())));

@@ -5,12 +5,11 @@ import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.SpecOptions;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableAddress;
-import dev.lakepipe.format.TableAddresses;
-import dev.lakepipe.format.TableFormat;
-import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.quality.ReportPage;
 import dev.lakepipe.quality.RunReport;
 import dev.lakepipe.quality.Suggestions;
+import dev.lakepipe.query.InvalidQueryException;
+import dev.lakepipe.query.TableName;
 import dev.lakepipe.run.SparkSessions;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.InvalidSpecException;
@@ -106,21 +105,18 @@ public final class QualityCommand implements Runnable {
 
     @Override
     public Integer call() {
-      int colon = table.indexOf(':');
-      TableFormat format = colon < 0 ? null : TableFormats.all().get(table.substring(0, colon));
-      if (format == null) {
-        throw new ParameterException(command.commandLine(), "TABLE must be FORMAT:LOCATION with FORMAT one of "
-            + String.join(", ", new java.util.TreeSet<>(TableFormats.all().keySet())) + ", got '" + table + "'");
+      TableName name;
+      try {
+        name = TableName.parse(table);
+      } catch (InvalidQueryException e) {
+        throw new ParameterException(command.commandLine(), "TABLE: " + e.getMessage());
       }
-      String location = table.substring(colon + 1);
-      boolean named = format.catalogAddressed() || location.matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
       verbose.apply();
       EngineSettings settings = new EngineSettings(warehouse, Optional.empty(), Optional.of("lakepipe quality suggest"),
           Map.of(), catalog);
       SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(settings));
-      TableAddress address = TableAddresses.resolve(settings, format, "table", named ? Optional.empty()
-          : Optional.of(location), named ? Optional.of(location) : Optional.empty(), Map.of());
-      command.commandLine().getOut().print(Suggestions.snippet(format.reader(spark, address).snapshot()));
+      TableAddress address = name.address(settings);
+      command.commandLine().getOut().print(Suggestions.snippet(name.format().reader(spark, address).snapshot()));
       command.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
