@@ -59,10 +59,26 @@ public final class Lakepipe implements Runnable {
     commandLine.setOut(maskingOut);
     commandLine.setErr(maskingErr);
     commandLine.setExecutionExceptionHandler((e, line, parsed) -> handle(e, line, maskingErr));
+    commandLine.setExecutionStrategy(Lakepipe::refuseUnmatched);
     int code = commandLine.execute(args);
     maskingOut.flush();
     maskingErr.flush();
     return code;
+  }
+
+  /**
+   * Picocli lets {@code --help} win over an unknown word ({@code lakepipe frobnicate --help} prints the top-level help
+   * and exits 0), so a script could not tell that the command does not exist: any unmatched argument is an error.
+   *
+   * @throws CommandLine.UnmatchedArgumentException if a command on the line left an argument unmatched
+   */
+  private static int refuseUnmatched(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult command = parsed; command != null; command = command.subcommand()) {
+      if (!command.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(command.commandSpec().commandLine(), command.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   private static int handle(Exception e, CommandLine line, PrintWriter err) {
