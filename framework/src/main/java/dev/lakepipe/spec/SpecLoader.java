@@ -100,19 +100,29 @@ public final class SpecLoader {
       return ConfigFactory.empty();
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
     try {
-      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-        return YamlSpecParser.parse(file, display, environment, problems);
+      SpecText.Text text = SpecText.read(file, display);
+      Optional<SpecProblem> unreadable = text.problem().or(() -> yaml ? Optional.empty()
+          : SpecText.hoconTooDeep(text.text(), display));
+      if (unreadable.isPresent()) {
+        problems.add(unreadable.get());
+        return ConfigFactory.empty();
+      }
+      if (yaml) {
+        return YamlSpecParser.parse(text.text(), display, environment, problems);
       }
       // The origin keeps the path as the user gave it, so problems name the file the way the user does.
-      return ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+      return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+          .setAllowMissing(false).setIncluder(new SpecIncluder(file, display)));
     } catch (ConfigException.Parse e) {
       SpecProblem problem = problem(e, display, "(syntax)");
       // HOCON reports an unclosed brace at the end of the file in terms of parentheses; say what to look for.
       String message = problem.message().contains("end of file")
           ? "unexpected end of file: a '{' or '[' is not closed" : problem.message();
       problems.add(new SpecProblem(problem.file(), problem.line(), problem.key(), message));
+    } catch (ConfigException.IO e) {
+      problems.add(problem(e, display, "(include)"));
     } catch (ConfigException e) {
       problems.add(problem(e, display, "(syntax)"));
     } catch (IOException e) {
