@@ -162,7 +162,7 @@ public final class StreamRun {
           .foreachBatch(sink)
           .start();
     } catch (TimeoutException | RuntimeException e) {
-      throw new RunFailedException("read " + source.name() + " failed: " + e.getMessage(), e);
+      throw new RunFailedException("read " + source.name() + " failed: " + Failures.reason(e), e);
     }
   }
 
@@ -171,8 +171,7 @@ public final class StreamRun {
       query.awaitTermination();
     } catch (StreamingQueryException e) {
       if (!stop.stopping()) {
-        Throwable cause = e.cause() == null ? e : e.cause();
-        throw new RunFailedException("write " + target.name() + " failed: " + cause.getMessage(), e);
+        throw new RunFailedException("write " + target.name() + " failed: " + Failures.reason(e), e);
       }
     }
   }
