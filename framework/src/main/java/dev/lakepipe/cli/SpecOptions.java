@@ -1,6 +1,7 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.RunRefusals;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import dev.lakepipe.spec.SpecLoader;
@@ -54,7 +55,7 @@ public final class SpecOptions {
   }
 
   private JobSpec loadLocal(Path spec) throws InvalidSpecException {
-    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv);
+    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv, RunRefusals::ofSpecMode);
     return loader.load(spec, new SpecLoader.Options(Optional.ofNullable(env), Optional.ofNullable(envFile), sets));
   }
 }

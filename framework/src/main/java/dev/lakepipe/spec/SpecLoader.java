@@ -35,14 +35,25 @@ public final class SpecLoader {
 
   private final Map<String, ? extends FormatTraits> formats;
   private final Function<String, String> environment;
+  private final Function<JobSpec, Optional<String>> modeCheck;
 
   /**
    * @param formats the table formats a spec may name, by name
    * @param environment looks up environment variables (normally {@code System::getenv})
    */
   public SpecLoader(Map<String, ? extends FormatTraits> formats, Function<String, String> environment) {
+    this(formats, environment, spec -> Optional.empty());
+  }
+
+  /**
+   * @param modeCheck why a valid spec cannot run in the mode it names ({@code mode = streaming}), reported at its
+   *     {@code mode} key: what a run would refuse before reading any data
+   */
+  public SpecLoader(Map<String, ? extends FormatTraits> formats, Function<String, String> environment,
+      Function<JobSpec, Optional<String>> modeCheck) {
     this.formats = Map.copyOf(formats);
     this.environment = environment;
+    this.modeCheck = modeCheck;
   }
 
   /**
@@ -79,7 +90,13 @@ public final class SpecLoader {
     } catch (ConfigException e) {
       throw new InvalidSpecException(List.of(problem(e, display, "(substitution)")));
     }
-    JobSpec loaded = SpecValidator.validate(merged, new SpecSection.Location(display, 1), formats, problems);
+    SpecSection.Location start = new SpecSection.Location(display, 1);
+    JobSpec loaded = SpecValidator.validate(merged, start, formats, problems);
+    Optional<String> refused = modeCheck.apply(loaded);
+    if (refused.isPresent()) {
+      SpecSection.Location at = SpecSection.locate(merged.getValue("mode").origin(), start);
+      throw new InvalidSpecException(List.of(new SpecProblem(at.file(), at.line(), "mode", refused.get())));
+    }
     EngineSettings s = loaded.settings();
     EngineSettings settings = new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(),
         s.sparkConf(), s.catalog());
