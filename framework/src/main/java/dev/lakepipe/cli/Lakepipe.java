@@ -2,6 +2,7 @@ package dev.lakepipe.cli;
 
 import dev.lakepipe.audit.QualityGateException;
 import dev.lakepipe.format.ChangesNotReadableException;
+import dev.lakepipe.run.ColumnsNotFoundException;
 import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
@@ -98,6 +99,10 @@ public final class Lakepipe implements Runnable {
     }
     if (e instanceof StreamingNotSupportedException refused) {
       err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
+      return ExitCodes.INVALID;
+    }
+    if (e instanceof ColumnsNotFoundException missing) {
+      err.println("lakepipe: " + missing.getMessage() + "; nothing was written");
       return ExitCodes.INVALID;
     }
     if (e instanceof LockHeldException held) {
