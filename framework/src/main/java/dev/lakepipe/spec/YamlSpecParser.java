@@ -99,7 +99,7 @@ final class YamlSpecParser {
     return new Yaml(options);
   }
 
-  /** The first collection nested deeper than {@link SpecText#MAX_DEPTH}, found by the parser's events (no recursion). */
+  /** The first collection nested deeper than {@link SpecText#MAX_DEPTH}, found from the parser's events. */
   private static Optional<SpecProblem> tooDeep(String text, String displayName) {
     int depth = 0;
     for (Event event : yaml().parse(new StringReader(text))) {

@@ -49,7 +49,8 @@ class SqlSyntaxTest {
       try {
         loader.load(spec, SpecLoader.Options.defaults());
       } catch (InvalidSpecException e) {
-        e.problems().stream().map(SpecProblem::toString).filter(p -> p.contains("SQL syntax error") || p.contains(": mode: "))
+        e.problems().stream().map(SpecProblem::toString)
+            .filter(p -> p.contains("SQL syntax error") || p.contains(": mode: "))
             .forEach(syntaxErrors::add);
       }
     }
