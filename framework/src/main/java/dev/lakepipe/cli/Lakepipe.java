@@ -48,6 +48,7 @@ public final class Lakepipe implements Runnable {
 
   /** Runs a command line with the given output streams and returns its exit code (see {@link ExitCodes}). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    VerboseOption.applyTo(args);
     MaskingWriter maskedOut = new MaskingWriter(out);
     MaskingWriter maskedErr = new MaskingWriter(err);
     Lakepipe root = new Lakepipe(List.of(maskedOut, maskedErr));

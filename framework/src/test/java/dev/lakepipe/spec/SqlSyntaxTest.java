@@ -10,10 +10,12 @@ import dev.lakepipe.plan.RunRefusals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,21 @@ class SqlSyntaxTest {
       }
     }
     assertEquals(List.of(), syntaxErrors);
+  }
+
+  @Test
+  void validateInItsOwnJvmPrintsOnlyTheProblemsNotSparksLogs() throws Exception {
+    Path errFile = Files.createTempFile("validate", ".err");
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        "dev.lakepipe.cli.Lakepipe", "validate", "src/test/resources/specs/sql/syntax-error.conf")
+        .redirectError(errFile.toFile()).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(120, TimeUnit.SECONDS);
+    assertEquals(ExitCodes.INVALID, process.exitValue());
+    assertEquals("invalid src/test/resources/specs/sql/syntax-error.conf (1 problem)\n", out);
+    assertEquals(validate("src/test/resources/specs/sql/syntax-error.conf"),
+        Files.readAllLines(errFile));
   }
 
   private static List<String> validate(String spec) {
