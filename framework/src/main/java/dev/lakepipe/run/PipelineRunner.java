@@ -1,7 +1,6 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.Commit;
-import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.RunRefusals;
 import dev.lakepipe.spec.SourceSpec;

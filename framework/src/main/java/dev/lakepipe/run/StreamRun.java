@@ -1,20 +1,15 @@
 package dev.lakepipe.run;
 
-import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.RunRefusals;
-import dev.lakepipe.spec.FormatTraits;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StreamingSpec;
 import dev.lakepipe.spec.TargetSpec;
-import dev.lakepipe.spec.WriteMode;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
@@ -30,7 +25,6 @@ import org.apache.spark.sql.streaming.Trigger;
  * the JVM is told to stop ({@link GracefulStop}).
  */
 public final class StreamRun {
-
   private final SparkSession spark;
 
   public StreamRun(SparkSession spark) {

@@ -26,7 +26,7 @@ final class SpecIncluder implements ConfigIncluder, ConfigIncluderFile {
 
   /**
    * @param file the file being read
-   * @param display the file as the user named it
+   * @param display the file as the user named it; an included file is named relative to it
    */
   SpecIncluder(Path file, String display) {
     this(List.of(file.toAbsolutePath().normalize()), display);
@@ -78,7 +78,7 @@ final class SpecIncluder implements ConfigIncluder, ConfigIncluderFile {
     List<Path> longer = new ArrayList<>(chain);
     longer.add(file);
     return ConfigFactory.parseFile(file.toFile(), context.parseOptions().setAllowMissing(false)
-        .setIncluder(new SpecIncluder(longer, name))).root();
+        .setIncluder(new SpecIncluder(longer, Path.of(display).resolveSibling(name).toString()))).root();
   }
 
   private ConfigException failure(Path including, String name, String reason) {

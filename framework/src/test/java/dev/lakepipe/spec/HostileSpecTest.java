@@ -2,9 +2,11 @@ package dev.lakepipe.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.Lakepipe;
+import dev.lakepipe.format.TableFormats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -77,6 +80,27 @@ class HostileSpecTest {
     assertEquals(expected.stream().map(problem -> spec + ":" + problem).toList(), err.toString().lines().toList());
     assertEquals("invalid " + spec + " (1 problem)", out.toString().strip());
     assertFalse(err.toString().contains("Exception"), err.toString());
+  }
+
+  @Test
+  void includedFilesAreCheckedLikeTheSpecAndACycleIsNamed() throws IOException {
+    Path first = dir.resolve("first.conf");
+    Files.writeString(first, "name = first\ninclude \"second.conf\"\n" + GOOD_TAIL);
+    Files.writeString(dir.resolve("second.conf"), "# the cycle\ninclude \"first.conf\"\n");
+    assertEquals(List.of(dir.resolve("second.conf") + ":2: (include): first.conf: the includes form a cycle"),
+        problems(first));
+
+    Path binary = dir.resolve("includes-binary.conf");
+    Files.writeString(binary, "name = bin\n" + GOOD_TAIL + "include \"garbage.bin\"\n");
+    Files.write(dir.resolve("garbage.bin"), new byte[] {'a', '=', 0, 1, 2});
+    assertEquals(List.of(binary + ":4: (include): garbage.bin: not a text file: it holds the control character"
+        + " U+0000"), problems(binary));
+  }
+
+  private static List<String> problems(Path spec) {
+    InvalidSpecException invalid = assertThrows(InvalidSpecException.class,
+        () -> new SpecLoader(TableFormats.all(), name -> null).load(spec, SpecLoader.Options.defaults()));
+    return invalid.problems().stream().map(SpecProblem::toString).toList();
   }
 
   private static byte[] bytes(String text) {
