@@ -2,6 +2,7 @@ package dev.lakepipe.cli;
 
 import dev.lakepipe.audit.QualityGateException;
 import dev.lakepipe.format.ChangesNotReadableException;
+import dev.lakepipe.run.ColumnsNotFoundException;
 import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
 import dev.lakepipe.run.RunFailedException;
@@ -47,6 +48,7 @@ public final class Lakepipe implements Runnable {
 
   /** Runs a command line with the given output streams and returns its exit code (see {@link ExitCodes}). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    VerboseOption.applyTo(args);
     MaskingWriter maskedOut = new MaskingWriter(out);
     MaskingWriter maskedErr = new MaskingWriter(err);
     Lakepipe root = new Lakepipe(List.of(maskedOut, maskedErr));
@@ -59,10 +61,26 @@ public final class Lakepipe implements Runnable {
     commandLine.setOut(maskingOut);
     commandLine.setErr(maskingErr);
     commandLine.setExecutionExceptionHandler((e, line, parsed) -> handle(e, line, maskingErr));
+    commandLine.setExecutionStrategy(Lakepipe::refuseUnmatched);
     int code = commandLine.execute(args);
     maskingOut.flush();
     maskingErr.flush();
     return code;
+  }
+
+  /**
+   * Picocli lets {@code --help} win over an unknown word ({@code lakepipe frobnicate --help} prints the top-level help
+   * and exits 0), so a script could not tell that the command does not exist: any unmatched argument is an error.
+   *
+   * @throws CommandLine.UnmatchedArgumentException if a command on the line left an argument unmatched
+   */
+  private static int refuseUnmatched(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult command = parsed; command != null; command = command.subcommand()) {
+      if (!command.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(command.commandSpec().commandLine(), command.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   private static int handle(Exception e, CommandLine line, PrintWriter err) {
@@ -82,6 +100,10 @@ public final class Lakepipe implements Runnable {
     }
     if (e instanceof StreamingNotSupportedException refused) {
       err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
+      return ExitCodes.INVALID;
+    }
+    if (e instanceof ColumnsNotFoundException missing) {
+      err.println("lakepipe: " + missing.getMessage() + "; nothing was written");
       return ExitCodes.INVALID;
     }
     if (e instanceof LockHeldException held) {

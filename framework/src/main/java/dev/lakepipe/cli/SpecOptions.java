@@ -1,6 +1,7 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.RunRefusals;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
@@ -71,7 +72,7 @@ public final class SpecOptions {
   }
 
   private static SpecLoader loader() {
-    return new SpecLoader(TableFormats.all(), System::getenv);
+    return new SpecLoader(TableFormats.all(), System::getenv, RunRefusals::ofSpecMode);
   }
 
   private SpecLoader.Options options() {

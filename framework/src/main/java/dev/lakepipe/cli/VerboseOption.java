@@ -1,5 +1,6 @@
 package dev.lakepipe.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,7 +17,23 @@ public final class VerboseOption {
 
   /** Configures logging; call before anything starts Spark. */
   public void apply() {
-    if (!verbose && System.getProperty("log4j2.configurationFile") == null) {
+    if (!verbose) {
+      quiet();
+    }
+  }
+
+  /**
+   * Quiet logging for a command line that does not ask for {@code --verbose}, set before any command runs: loading a
+   * spec already loads Spark's SQL parser, whose first use would otherwise configure Log4j with Spark's defaults.
+   */
+  static void applyTo(String... args) {
+    if (Arrays.stream(args).noneMatch(arg -> arg.equals("-v") || arg.equals("--verbose"))) {
+      quiet();
+    }
+  }
+
+  private static void quiet() {
+    if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", QUIET_CONFIG);
     }
   }

@@ -41,6 +41,7 @@ public final class BatchRun {
   /**
    * @param progress told of each node as soon as it is done
    * @throws RunFailedException naming the node that failed
+   * @throws ColumnsNotFoundException when a target names a column its rows do not have; nothing was written
    * @throws dev.lakepipe.audit.QualityGateException when an error-level check of a target failed; no target was
    *     written
    * @throws IllegalStateException when a target declares checks and no data-quality module is on the class path
@@ -66,6 +67,7 @@ public final class BatchRun {
         record.accept(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step,
             plan.readers(step.name(), plan.writes()))));
       }
+      plan.writes().forEach(target -> WriteColumns.check(target, views.get(target.from()).schema()));
       // Every target is audited before any is written: a failed error-level check publishes nothing of the run.
       Map<String, Dataset<Row>> approved = new LinkedHashMap<>();
       for (TargetSpec target : plan.writes()) {

@@ -23,14 +23,9 @@ final class Nodes {
     try {
       outcome = work.get();
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway
-      throw new RunFailedException(kind.name().toLowerCase() + " " + name + " failed: " + rootMessage(e), e);
+      throw new RunFailedException(kind.name().toLowerCase() + " " + name + " failed: " + Failures.reason(e), e);
     }
     return new NodeResult(kind, name, outcome.detail(), outcome.rows(), (System.nanoTime() - start) / 1e9,
         outcome.commit(), outcome.since());
-  }
-
-  private static String rootMessage(Throwable e) {
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
   }
 }

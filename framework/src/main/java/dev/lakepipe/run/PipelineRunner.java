@@ -1,8 +1,8 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.Commit;
-import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.plan.RunRefusals;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.time.Duration;
@@ -64,11 +64,9 @@ public final class PipelineRunner {
       StreamRun.check(plan);
     }
     if (options.mode() == RunMode.INCREMENTAL) {
-      List<IncrementalStrategy> refused = plan.writes().stream().map(t -> IncrementalStrategy.of(plan, t))
-          .filter(s -> !s.isIncremental()).toList();
-      if (!refused.isEmpty()) {
+      RunRefusals.incremental(plan).ifPresent(refused -> {
         throw new IncrementalNotSupportedException(refused);
-      }
+      });
       Tables tables = new Tables(spark, plan.spec().settings());
       plan.reads().stream().filter(SourceSpec::incremental).forEach(source -> tables.reader(source).checkChangeReads());
     }

@@ -1,19 +1,15 @@
 package dev.lakepipe.run;
 
-import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
-import dev.lakepipe.spec.FormatTraits;
+import dev.lakepipe.plan.RunRefusals;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StreamingSpec;
 import dev.lakepipe.spec.TargetSpec;
-import dev.lakepipe.spec.WriteMode;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
@@ -29,8 +25,6 @@ import org.apache.spark.sql.streaming.Trigger;
  * the JVM is told to stop ({@link GracefulStop}).
  */
 public final class StreamRun {
-  private static final Set<WriteMode> MODES = EnumSet.of(WriteMode.APPEND, WriteMode.UPSERT, WriteMode.DELETE);
-
   private final SparkSession spark;
 
   public StreamRun(SparkSession spark) {
@@ -47,56 +41,9 @@ public final class StreamRun {
    *     append, upsert and delete, or a format without commits (nothing ran)
    */
   public static void check(Plan plan) {
-    List<String> reasons = new ArrayList<>();
-    for (TargetSpec target : plan.writes()) {
-      List<SourceSpec> streamedSources = streamedSources(plan, target);
-      List<String> streamed = streamedSources.stream().map(SourceSpec::name).toList();
-      if (streamed.size() == 1) {
-        strategyProblem(plan, target, streamedSources.get(0)).ifPresent(reasons::add);
-      }
-      if (streamed.isEmpty()) {
-        reasons.add("target " + target.name() + " reads no streamed source (read = stream, or a stream format"
-            + " such as kafka)");
-      } else if (streamed.size() > 1) {
-        reasons.add("target " + target.name() + " reads " + streamed.size() + " streamed sources ("
-            + String.join(", ", streamed) + "); one stream drives a target, the other sources are read as snapshots");
-      }
-      if (!MODES.contains(target.mode())) {
-        reasons.add("target " + target.name() + " has mode " + target.mode().specName()
-            + ", which does not apply to a stream (append, upsert, delete)");
-      }
-      FormatTraits format = TableFormats.get(target.format());
-      if (!format.supportsChangeReads()) {
-        reasons.add("target " + target.name() + " is " + format.name() + ", which keeps no commits to write each"
-            + " micro-batch exactly once");
-      }
-    }
-    if (!reasons.isEmpty()) {
-      throw new StreamingNotSupportedException(reasons);
-    }
-  }
-
-  /**
-   * Why the target's steps cannot run per micro-batch: neither row-wise over the stream nor recomputable for the
-   * keys a micro-batch affects, which needs a snapshot of the streamed source to recompute from.
-   */
-  private static Optional<String> strategyProblem(Plan plan, TargetSpec target, SourceSpec streamed) {
-    IncrementalStrategy strategy = IncrementalStrategy.ofStream(plan, target, streamed.name());
-    if (!strategy.isIncremental()) {
-      return Optional.of("target " + target.name() + " is " + strategy.reason());
-    }
-    FormatTraits format = TableFormats.get(streamed.format());
-    if (strategy.kind() == IncrementalStrategy.Kind.AFFECTED_KEYS && !format.supportsTimeTravel()) {
-      return Optional.of("target " + target.name() + " needs " + strategy.reason() + "; but " + streamed.name()
-          + " is a " + format.name() + " source, which keeps no snapshot to recompute from: append the stream to a"
-          + " table with one target, and read that table with read = stream for target " + target.name());
-    }
-    return Optional.empty();
-  }
-
-  private static List<SourceSpec> streamedSources(Plan plan, TargetSpec target) {
-    Set<String> upstream = plan.upstream(target.from());
-    return plan.reads().stream().filter(s -> s.streamed() && upstream.contains(s.name())).toList();
+    RunRefusals.streaming(plan).ifPresent(refused -> {
+      throw new StreamingNotSupportedException(refused);
+    });
   }
 
   /**
@@ -119,7 +66,7 @@ public final class StreamRun {
     List<NodeResult> results = new ArrayList<>();
     try {
       for (TargetSpec target : plan.writes()) {
-        SourceSpec source = streamedSources(plan, target).get(0);
+        SourceSpec source = RunRefusals.streamedSources(plan, target).get(0);
         MicroBatchSink sink = new MicroBatchSink(plan, target, source, options, stop.gate(), batches,
             IncrementalStrategy.ofStream(plan, target, source.name()), gate);
         sinks.add(sink);
@@ -132,7 +79,7 @@ public final class StreamRun {
       for (int i = 0; i < sinks.size(); i++) {
         TargetSpec target = plan.writes().get(i);
         MicroBatchSink sink = sinks.get(i);
-        SourceSpec source = streamedSources(plan, target).get(0);
+        SourceSpec source = RunRefusals.streamedSources(plan, target).get(0);
         results.add(new NodeResult(NodeResult.Kind.READ, source.name(), tables.describe(source) + " streamed",
             OptionalLong.of(sink.rowsIn()), 0, Optional.empty(), Optional.empty()));
         results.add(new NodeResult(NodeResult.Kind.WRITE, target.name(), tables.describe(target) + ", "
@@ -162,7 +109,7 @@ public final class StreamRun {
           .foreachBatch(sink)
           .start();
     } catch (TimeoutException | RuntimeException e) {
-      throw new RunFailedException("read " + source.name() + " failed: " + e.getMessage(), e);
+      throw new RunFailedException("read " + source.name() + " failed: " + Failures.reason(e), e);
     }
   }
 
@@ -171,8 +118,7 @@ public final class StreamRun {
       query.awaitTermination();
     } catch (StreamingQueryException e) {
       if (!stop.stopping()) {
-        Throwable cause = e.cause() == null ? e : e.cause();
-        throw new RunFailedException("write " + target.name() + " failed: " + cause.getMessage(), e);
+        throw new RunFailedException("write " + target.name() + " failed: " + Failures.reason(e), e);
       }
     }
   }

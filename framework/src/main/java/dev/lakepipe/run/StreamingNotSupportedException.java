@@ -1,10 +1,9 @@
 package dev.lakepipe.run;
 
-import java.util.List;
-
 /** A pipeline has a target that a streaming run cannot compute; nothing ran. Exit code 2. */
 public class StreamingNotSupportedException extends RuntimeException {
-  public StreamingNotSupportedException(List<String> reasons) {
-    super("cannot run as a stream: " + String.join("; ", reasons));
+  /** @param message why, from {@link dev.lakepipe.plan.RunRefusals#streaming} */
+  public StreamingNotSupportedException(String message) {
+    super(message);
   }
 }

@@ -35,14 +35,25 @@ public final class SpecLoader {
 
   private final Map<String, ? extends FormatTraits> formats;
   private final Function<String, String> environment;
+  private final Function<JobSpec, Optional<String>> modeCheck;
 
   /**
    * @param formats the table formats a spec may name, by name
    * @param environment looks up environment variables (normally {@code System::getenv})
    */
   public SpecLoader(Map<String, ? extends FormatTraits> formats, Function<String, String> environment) {
+    this(formats, environment, spec -> Optional.empty());
+  }
+
+  /**
+   * @param modeCheck why a valid spec cannot run in the mode it names ({@code mode = streaming}), reported at its
+   *     {@code mode} key: what a run would refuse before reading any data
+   */
+  public SpecLoader(Map<String, ? extends FormatTraits> formats, Function<String, String> environment,
+      Function<JobSpec, Optional<String>> modeCheck) {
     this.formats = Map.copyOf(formats);
     this.environment = environment;
+    this.modeCheck = modeCheck;
   }
 
   /**
@@ -68,7 +79,13 @@ public final class SpecLoader {
     Config spec = parse(specFile, display, problems);
     Config env = environmentProfile(specFile.toAbsolutePath().getParent(), display, options, problems);
     Config merged = merge(spec, env, options, display, problems);
-    JobSpec loaded = SpecValidator.validate(merged, new SpecSection.Location(display, 1), formats, problems);
+    SpecSection.Location start = new SpecSection.Location(display, 1);
+    JobSpec loaded = SpecValidator.validate(merged, start, formats, problems);
+    Optional<String> refused = modeCheck.apply(loaded);
+    if (refused.isPresent()) {
+      SpecSection.Location at = SpecSection.locate(merged.getValue("mode").origin(), start);
+      throw new InvalidSpecException(List.of(new SpecProblem(at.file(), at.line(), "mode", refused.get())));
+    }
     return new JobSpec(loaded.name(), loaded.description(), loaded.file(), withAbsoluteWarehouse(loaded.settings()),
         loaded.sources(), loaded.steps(), loaded.targets(), loaded.mode(), loaded.streaming());
   }
@@ -126,19 +143,29 @@ public final class SpecLoader {
       return ConfigFactory.empty();
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
     try {
-      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-        return YamlSpecParser.parse(file, display, environment, problems);
+      SpecText.Text text = SpecText.read(file, display);
+      Optional<SpecProblem> unreadable = text.problem().or(() -> yaml ? Optional.empty()
+          : SpecText.hoconTooDeep(text.text(), display));
+      if (unreadable.isPresent()) {
+        problems.add(unreadable.get());
+        return ConfigFactory.empty();
+      }
+      if (yaml) {
+        return YamlSpecParser.parse(text.text(), display, environment, problems);
       }
       // The origin keeps the path as the user gave it, so problems name the file the way the user does.
-      return ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+      return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+          .setAllowMissing(false).setIncluder(new SpecIncluder(file, display)));
     } catch (ConfigException.Parse e) {
       SpecProblem problem = problem(e, display, "(syntax)");
       // HOCON reports an unclosed brace at the end of the file in terms of parentheses; say what to look for.
       String message = problem.message().contains("end of file")
           ? "unexpected end of file: a '{' or '[' is not closed" : problem.message();
       problems.add(new SpecProblem(problem.file(), problem.line(), problem.key(), message));
+    } catch (ConfigException.IO e) {
+      problems.add(problem(e, display, "(include)"));
     } catch (ConfigException e) {
       problems.add(problem(e, display, "(syntax)"));
     } catch (IOException e) {

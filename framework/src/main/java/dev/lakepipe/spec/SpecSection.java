@@ -82,6 +82,22 @@ final class SpecSection {
     problems.add(new SpecProblem(at.file(), at.line(), keyPath(key), message));
   }
 
+  /**
+   * A problem at a line of a multi-line string value, such as a step's SQL. HOCON places a string at the line where
+   * it ends, YAML at the line where it starts (a block scalar's text begins on the line after).
+   */
+  void problemInText(String key, String text, int lineInText, String message) {
+    Location at = locationOf(key);
+    long breaks = text.chars().filter(c -> c == '\n').count();
+    int line = at.line();
+    if (breaks > 0 && line > 0 && !at.file().equals(SpecLoader.SET_ORIGIN)) {
+      // An error "at the end of input" is on the last line that holds any text.
+      int within = (int) Math.min(lineInText, text.stripTrailing().lines().count());
+      line = at.file().matches("(?i).*\\.ya?ml$") ? line + within : (int) (line - breaks + within - 1);
+    }
+    problems.add(new SpecProblem(at.file(), line, keyPath(key), message));
+  }
+
   void missing(String key, String message) {
     problems.add(new SpecProblem(location.file(), location.line(), keyPath(key), message));
   }

@@ -33,6 +33,7 @@ final class SpecValidator {
       "keys-from", "checks", "description");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
+  private static final SqlSyntax SQL_SYNTAX = SqlSyntax.available();
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -230,7 +231,10 @@ final class SpecValidator {
       section.problem("inputs", "inputs apply to class steps; a SQL step's inputs are the names it reads");
     }
     Set<String> dependencies = new LinkedHashSet<>();
-    if (sql.isPresent()) {
+    Optional<SqlSyntax.Error> syntaxError = sql.flatMap(SQL_SYNTAX::check);
+    syntaxError.ifPresent(error -> section.problemInText("sql", sql.orElseThrow(), error.line(), "SQL syntax error"
+        + " (line " + error.line() + ", position " + error.position() + " of the SQL): " + error.message()));
+    if (sql.isPresent() && syntaxError.isEmpty()) {
       for (String reference : SqlReferences.of(sql.get())) {
         Optional<String> known = relations.stream().filter(r -> r.equalsIgnoreCase(reference)).findFirst();
         if (known.isPresent()) {

@@ -1,26 +1,31 @@
 package dev.lakepipe.spec;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -46,30 +51,132 @@ final class YamlSpecParser {
   }
 
   /**
-   * @return the parsed config; problems found (syntax, unset variables) are added to {@code problems}
-   * @throws IOException when the file cannot be read
+   * @return the parsed config; problems found (syntax, nesting, alias expansion, unset variables) are added to
+   *     {@code problems}
    */
-  static Config parse(Path path, String displayName, Function<String, String> environment, List<SpecProblem> problems)
-      throws IOException {
+  static Config parse(String text, String displayName, Function<String, String> environment,
+      List<SpecProblem> problems) {
     YamlSpecParser parser = new YamlSpecParser(displayName, environment);
     Node root;
-    try (Reader reader = Files.newBufferedReader(path)) {
-      root = new Yaml(new LoaderOptions()).compose(reader);
+    try {
+      Optional<SpecProblem> tooDeep = tooDeep(text, displayName);
+      if (tooDeep.isPresent()) {
+        problems.add(tooDeep.get());
+        return ConfigFactory.empty();
+      }
+      root = yaml().compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
       problems.add(new SpecProblem(displayName, line, "(syntax)", "invalid YAML: " + e.getProblem()));
-      return ConfigObjectHolder.empty();
+      return ConfigFactory.empty();
+    } catch (YAMLException e) {
+      problems.add(new SpecProblem(displayName, 0, "(syntax)", "invalid YAML: " + e.getMessage()));
+      return ConfigFactory.empty();
     }
     if (root == null) {
-      return ConfigObjectHolder.empty();
+      return ConfigFactory.empty();
     }
     if (!(root instanceof MappingNode mapping)) {
       problems.add(new SpecProblem(displayName, line(root), "(root)", "a spec is a mapping of keys to values"));
-      return ConfigObjectHolder.empty();
+      return ConfigFactory.empty();
+    }
+    Optional<SpecProblem> unbounded = new Expansion(displayName).check(root);
+    if (unbounded.isPresent()) {
+      problems.add(unbounded.get());
+      return ConfigFactory.empty();
     }
     ConfigObject object = parser.object(mapping, "", origin(displayName, line(root)));
     problems.addAll(parser.problems);
     return object.toConfig();
+  }
+
+  /** Aliases are counted by {@link Expansion} instead, which says where; the composer recurses, so depth first. */
+  private static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+    options.setNestingDepthLimit(Integer.MAX_VALUE);
+    options.setCodePointLimit(SpecText.MAX_BYTES);
+    return new Yaml(options);
+  }
+
+  /** The first collection nested deeper than {@link SpecText#MAX_DEPTH}, found from the parser's events. */
+  private static Optional<SpecProblem> tooDeep(String text, String displayName) {
+    int depth = 0;
+    for (Event event : yaml().parse(new StringReader(text))) {
+      if (event instanceof CollectionStartEvent) {
+        depth++;
+        if (depth > SpecText.MAX_DEPTH) {
+          return Optional.of(SpecText.tooDeep(displayName, event.getStartMark().getLine() + 1));
+        }
+      } else if (event instanceof CollectionEndEvent) {
+        depth--;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Aliases make the node tree a graph: a few lines can expand to billions of values (an alias bomb), or to an
+   * endless one (an alias inside its own anchor). Counts what the conversion would visit, once per node.
+   */
+  private static final class Expansion {
+    private static final long MAX_VALUES = 100_000;
+    private final String file;
+    private final Map<Node, Long> sizes = new IdentityHashMap<>();
+    private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    Expansion(String file) {
+      this.file = file;
+    }
+
+    Optional<SpecProblem> check(Node root) {
+      try {
+        size(root, 0);
+        return Optional.empty();
+      } catch (Unbounded e) {
+        return Optional.of(e.problem);
+      }
+    }
+
+    private long size(Node node, int depth) {
+      Long known = sizes.get(node);
+      if (known != null) {
+        return known;
+      }
+      if (!open.add(node)) {
+        throw new Unbounded(new SpecProblem(file, line(node), "(syntax)", "YAML alias refers to itself"));
+      }
+      if (depth > SpecText.MAX_DEPTH) {
+        throw new Unbounded(SpecText.tooDeep(file, line(node)));
+      }
+      long size = 1;
+      if (node instanceof MappingNode mapping) {
+        for (NodeTuple tuple : mapping.getValue()) {
+          size += size(tuple.getKeyNode(), depth + 1) + size(tuple.getValueNode(), depth + 1);
+        }
+      } else if (node instanceof SequenceNode sequence) {
+        for (Node item : sequence.getValue()) {
+          size += size(item, depth + 1);
+        }
+      }
+      if (size > MAX_VALUES) {
+        throw new Unbounded(new SpecProblem(file, line(node), "(syntax)",
+            "YAML aliases expand to more than " + MAX_VALUES + " values"));
+      }
+      open.remove(node);
+      sizes.put(node, size);
+      return size;
+    }
+  }
+
+  /** Stops the walk of {@link Expansion} at the first problem. */
+  private static final class Unbounded extends RuntimeException {
+    private final transient SpecProblem problem;
+
+    Unbounded(SpecProblem problem) {
+      super(problem.toString(), null, false, false);
+      this.problem = problem;
+    }
   }
 
   private ConfigObject object(MappingNode mapping, String prefix, ConfigOrigin origin) {
@@ -149,12 +256,5 @@ final class YamlSpecParser {
 
   private static ConfigOrigin origin(String file, int line) {
     return ConfigOriginFactory.newFile(file).withLineNumber(line);
-  }
-
-  /** An empty config, for a file that could not be parsed. */
-  private static final class ConfigObjectHolder {
-    static Config empty() {
-      return com.typesafe.config.ConfigFactory.empty();
-    }
   }
 }

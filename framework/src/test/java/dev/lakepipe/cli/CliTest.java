@@ -78,6 +78,18 @@ class CliTest {
     assertTrue(missing.err().startsWith("file:///no/such/spec.conf:0: (file): no such file"), missing.err());
   }
 
+  @Test
+  void anUnknownCommandFollowedByHelpExitsTwoNamingIt() {
+    for (List<String> line : List.of(List.of("frobnicate"), List.of("frobnicate", "--help"),
+        List.of("frobnicate", "-h", "x"), List.of("frobnicate", "--version"))) {
+      Result unknown = lakepipe(line.toArray(String[]::new));
+      assertEquals(ExitCodes.INVALID, unknown.code(), line.toString());
+      assertTrue(unknown.err().startsWith("Unmatched argument"), unknown.err());
+      assertTrue(unknown.err().contains("index 0: 'frobnicate'"), unknown.err());
+      assertEquals("", unknown.out());
+    }
+  }
+
   private static String uri(String path) {
     return Path.of(path).toAbsolutePath().toUri().toString();
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.Lakepipe;
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.plan.RunRefusals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -55,7 +56,7 @@ class BrokenSpecCorpusTest {
   void reportsEveryProblemAtItsLine(Path spec) throws IOException {
     List<String> expected = expected(spec);
     assertFalse(expected.isEmpty(), spec + " declares no expected problem");
-    SpecLoader loader = new SpecLoader(TableFormats.all(), name -> null);
+    SpecLoader loader = new SpecLoader(TableFormats.all(), name -> null, RunRefusals::ofSpecMode);
     InvalidSpecException invalid = assertThrows(InvalidSpecException.class,
         () -> loader.load(spec, SpecLoader.Options.defaults()));
     List<String> actual = invalid.problems().stream().map(SpecProblem::toString).sorted().toList();

@@ -137,6 +137,15 @@ class QualityGateTest {
   }
 
   @Test
+  void aCheckOfAColumnTheRowsLackExitsTwoAndPublishesNothing() {
+    String output = run(spec(PIPELINE, "typo { kind = completeness, column = customer }"), bad, ExitCodes.INVALID);
+    assertTrue(output.contains("lakepipe: target out names columns that its rows do not have: check typo customer;"
+        + " the rows of checked have order_id, customer_id, status, amount, email, shop_id; nothing was written"),
+        output);
+    assertEquals(published, version(PIPELINE));
+  }
+
+  @Test
   void aWarnLevelFailurePublishesAndReports() {
     String pipeline = "gate_warn";
     String output = run(spec(pipeline, "positive { kind = non-negative, column = amount, level = warn }"), bad,

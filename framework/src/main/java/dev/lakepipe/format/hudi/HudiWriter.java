@@ -9,10 +9,13 @@ import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.spec.Storage;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hudi.common.model.HoodieTableType;
+import org.apache.hudi.common.util.ObjectSizeCalculator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,10 +36,30 @@ final class HudiWriter extends AbstractTableWriter {
   private final TableAddress address;
   private final HudiReader table;
 
+  static {
+    sizeObjectsQuietly();
+  }
+
   HudiWriter(TableAddress address, TableLayout layout, HudiReader reader) {
     super(reader, layout);
     this.address = address;
     this.table = reader;
+  }
+
+  /**
+   * Hudi sizes the records it buffers with JOL, which on first use prints "# WARNING: Unable to ..." lines to
+   * System.out (the JVM flags, {@code -Djol.skipDynamicAttach} and {@code -Djol.skipHotspotSAAttach}, keep it from
+   * attaching to its own JVM, which can make the JVM print a whole thread dump to standard output). Sizing one object
+   * here, with System.out muted, makes that first use silent.
+   */
+  private static void sizeObjectsQuietly() {
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    try {
+      ObjectSizeCalculator.getObjectSize(new Object());
+    } finally {
+      System.setOut(out);
+    }
   }
 
   @Override

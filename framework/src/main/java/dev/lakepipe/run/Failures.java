@@ -1,0 +1,26 @@
+package dev.lakepipe.run;
+
+/** Says why something failed, in one line a user can act on. */
+final class Failures {
+  private Failures() {}
+
+  /**
+   * The first non-blank line of the failure's message and, when it does not already say it, of its innermost
+   * cause's: wrappers (a Spark job abort, a Hudi commit failure) name what failed, the root cause why; Spark's
+   * parse messages open with a line break. Never empty.
+   */
+  static String reason(Throwable failure) {
+    String outer = firstLine(failure);
+    String inner = outer;
+    for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      inner = firstLine(cause);
+    }
+    return outer.contains(inner) ? outer : outer + "; caused by: " + inner;
+  }
+
+  private static String firstLine(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getName()
+        : message.strip().lines().findFirst().orElseThrow();
+  }
+}
