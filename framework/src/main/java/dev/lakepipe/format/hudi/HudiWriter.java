@@ -5,18 +5,21 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakepipe.format.AbstractTableWriter;
 import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SchemaChanges;
 import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.spec.Storage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -30,14 +33,21 @@ final class HudiWriter extends AbstractTableWriter {
   /** How many delta commits a merge-on-read table takes before a write compacts it. */
   private static final int COMPACTION_DELTA_COMMITS = 10;
 
-  private final TableAddress address;
   private final HudiReader table;
 
   HudiWriter(TableAddress address, TableLayout layout, HudiReader reader) {
-    super(reader, layout);
-    this.address = address;
+    super(address, reader, layout);
     this.table = reader;
   }
+
+  @Override
+  protected Optional<String> wideningLimit(DataType from, DataType to) {
+    return Optional.empty();
+  }
+
+  /** Hudi takes the rows' schema as the table's in the commit that writes them (schema evolution on write). */
+  @Override
+  protected void evolveSchema(SchemaChanges changes) {}
 
   @Override
   protected void writeAppend(Dataset<Row> rows, CommitContext context) {
