@@ -32,8 +32,8 @@ public abstract class AbstractTableWriter implements TableWriter {
 
   /**
    * Makes the existing table take the columns the rows add and the types they widen, which the policy and {@link
-   * #wideningLimit} allow: at once, without committing data (and without a commit that readers of the table's history
-   * would see), or in the write that follows, which then commits the rows and the new schema together.
+   * #wideningLimit} allow: at once, in changes that commit no data and keep the table's latest lakepipe properties
+   * (its checkpoints), or in the write that follows, which then commits the rows and the new schema together.
    */
   protected abstract void evolveSchema(SchemaChanges changes);
 
