@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -40,9 +41,14 @@ final class HudiWriter extends AbstractTableWriter {
     this.table = reader;
   }
 
+  /**
+   * Hudi's writer checks that the table's Avro schema can read the new one: a DECIMAL is an Avro fixed whose size
+   * follows its precision, so a wider one fails the check (seen with Hudi 1.1.1).
+   */
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
-    return Optional.empty();
+    return from instanceof DecimalType ? Optional.of("Hudi 1.1 does not widen a DECIMAL's precision (the Avro fixed"
+        + " that holds it changes size, which its schema compatibility check refuses)") : Optional.empty();
   }
 
   /** Hudi takes the rows' schema as the table's in the commit that writes them (schema evolution on write). */
