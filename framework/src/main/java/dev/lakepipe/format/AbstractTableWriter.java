@@ -148,7 +148,7 @@ public abstract class AbstractTableWriter implements TableWriter {
       return rows;
     }
     SchemaChanges changes = changes(rows.schema());
-    if (changes.changeTable()) {
+    if (changes.changesTable()) {
       evolveSchema(changes);
     }
     return changes.conform(rows);

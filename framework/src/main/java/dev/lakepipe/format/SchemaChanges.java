@@ -97,7 +97,7 @@ public final class SchemaChanges {
   }
 
   /** Whether the write changes the table's schema (it adds or widens columns). */
-  public boolean changeTable() {
+  public boolean changesTable() {
     return !added.isEmpty() || !widened.isEmpty();
   }
 

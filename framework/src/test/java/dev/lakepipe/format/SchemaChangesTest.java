@@ -24,7 +24,7 @@ class SchemaChangesTest {
     StructType rows = new StructType().add("NOTE", DataTypes.StringType).add("id", DataTypes.LongType)
         .add("Qty", DataTypes.IntegerType).add("price", DataTypes.createDecimalType(10, 2));
     SchemaChanges changes = SchemaChanges.between(TABLE, rows);
-    assertFalse(changes.changeTable());
+    assertFalse(changes.changesTable());
     assertEquals(List.of(), changes.refusals(SchemaEvolution.FAIL, (from, to) -> Optional.empty()));
   }
 
@@ -34,7 +34,7 @@ class SchemaChangesTest {
         .add("price", DataTypes.createDecimalType(12, 2)).add("note", DataTypes.StringType)
         .add("channel", DataTypes.StringType);
     SchemaChanges changes = SchemaChanges.between(TABLE, rows);
-    assertTrue(changes.changeTable());
+    assertTrue(changes.changesTable());
     assertEquals(List.of(
             "column channel (STRING) is not in the table: adding it needs schema-evolution = add-columns or widen,"
                 + " not fail",
@@ -70,7 +70,7 @@ class SchemaChangesTest {
     StructType rows = new StructType().add("id", DataTypes.IntegerType).add("qty", DataTypes.ShortType)
         .add("price", DataTypes.createDecimalType(8, 2)).add("note", DataTypes.StringType);
     SchemaChanges changes = SchemaChanges.between(TABLE, rows);
-    assertFalse(changes.changeTable());
+    assertFalse(changes.changesTable());
     assertEquals(List.of(), changes.refusals(SchemaEvolution.FAIL, (from, to) -> Optional.of("never")));
   }
 }
