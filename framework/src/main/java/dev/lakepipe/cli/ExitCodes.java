@@ -9,7 +9,8 @@ public final class ExitCodes {
   /**
    * An invalid spec or invalid arguments, or a run that cannot go ahead as the spec asks (a target an incremental run
    * cannot compute, a merge-on-read source whose changes cannot be read, a target naming columns its rows do not
-   * have); nothing was written.
+   * have); nothing was written. Also a write whose rows change the table's schema in a way the target's
+   * {@code schema-evolution} refuses; nothing was committed to that table.
    */
   public static final int INVALID = 2;
   /** A data-quality check of level error failed; nothing was published. */

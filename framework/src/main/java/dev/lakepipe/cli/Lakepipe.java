@@ -2,6 +2,7 @@ package dev.lakepipe.cli;
 
 import dev.lakepipe.audit.QualityGateException;
 import dev.lakepipe.format.ChangesNotReadableException;
+import dev.lakepipe.format.SchemaEvolutionException;
 import dev.lakepipe.run.ColumnsNotFoundException;
 import dev.lakepipe.run.IncrementalNotSupportedException;
 import dev.lakepipe.run.LockHeldException;
@@ -114,6 +115,11 @@ public final class Lakepipe implements Runnable {
       if (cause instanceof QualityGateException failed) {
         err.println("lakepipe: " + failed.getMessage());
         return ExitCodes.QUALITY;
+      }
+      if (cause instanceof SchemaEvolutionException refused) {
+        // The run's own message names the target; the refusal's is what a streaming query failure keeps.
+        err.println("lakepipe: " + (e instanceof RunFailedException ? e.getMessage() : refused.getMessage()));
+        return ExitCodes.INVALID;
       }
     }
     boolean verbose = line.getParseResult().hasMatchedOption("--verbose");

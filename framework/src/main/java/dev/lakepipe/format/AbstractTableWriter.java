@@ -4,20 +4,38 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * What every {@link TableWriter} of a format with commits shares: the layout checks, creating the table on
- * the first upsert, the key-only distinct input of deletes, and returning the commit just made as the
- * table's reader sees it. Subclasses make exactly one commit per method.
+ * What every {@link TableWriter} of a format with commits shares: the layout checks, the schema comparison of
+ * {@link SchemaChanges} under the layout's policy, creating the table on the first upsert, the key-only distinct input
+ * of deletes, and returning the commit just made as the table's reader sees it. Subclasses make exactly one commit
+ * per method.
  */
 public abstract class AbstractTableWriter implements TableWriter {
+  protected final TableAddress address;
   protected final TableReader reader;
   protected final TableLayout layout;
 
-  protected AbstractTableWriter(TableReader reader, TableLayout layout) {
+  protected AbstractTableWriter(TableAddress address, TableReader reader, TableLayout layout) {
+    this.address = address;
     this.reader = reader;
     this.layout = layout;
   }
+
+  /**
+   * Why this format cannot widen a column of the table from {@code table} to {@code rows}, a safe widening (see
+   * {@link SchemaChanges}); empty when it can.
+   */
+  protected abstract Optional<String> wideningLimit(DataType table, DataType rows);
+
+  /**
+   * Makes the existing table take the columns the rows add and the types they widen, which the policy and {@link
+   * #wideningLimit} allow: at once, in changes that commit no data and keep the table's latest lakepipe properties
+   * (its checkpoints), or in the write that follows, which then commits the rows and the new schema together.
+   */
+  protected abstract void evolveSchema(SchemaChanges changes);
 
   /** Adds the rows, creating the table if it does not exist. */
   protected abstract void writeAppend(Dataset<Row> rows, CommitContext context);
@@ -42,33 +60,49 @@ public abstract class AbstractTableWriter implements TableWriter {
     throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
   }
 
+  /** @throws SchemaEvolutionException see {@link TableWriter#checkSchema} */
+  @Override
+  public final void checkSchema(StructType rows) {
+    if (reader.exists()) {
+      changes(rows);
+    }
+  }
+
+  /** @throws SchemaEvolutionException see {@link TableWriter#checkSchema} */
   @Override
   public final Commit append(Dataset<Row> rows, CommitContext context) {
-    writeAppend(rows, context);
+    writeAppend(evolved(rows), context);
     return committed(context);
   }
 
+  /** @throws SchemaEvolutionException see {@link TableWriter#checkSchema} */
   @Override
   public final Commit overwrite(Dataset<Row> rows, CommitContext context) {
-    writeOverwrite(rows, context);
+    writeOverwrite(evolved(rows), context);
     return committed(context);
   }
 
-  /** @throws IllegalStateException when the layout has no partition columns */
+  /**
+   * @throws IllegalStateException when the layout has no partition columns
+   * @throws SchemaEvolutionException see {@link TableWriter#checkSchema}
+   */
   @Override
   public final Commit overwritePartitions(Dataset<Row> rows, CommitContext context) {
     layout.requirePartitionBy();
-    writeOverwritePartitions(rows, context);
+    writeOverwritePartitions(evolved(rows), context);
     return committed(context);
   }
 
-  /** @throws IllegalStateException when the layout has no keys */
+  /**
+   * @throws IllegalStateException when the layout has no keys
+   * @throws SchemaEvolutionException see {@link TableWriter#checkSchema}
+   */
   @Override
   public final Commit upsert(Dataset<Row> rows, CommitContext context) {
     layout.requireKeys();
     // The rows hold one row per key, so into a new table an upsert is an append.
     if (reader.exists()) {
-      writeUpsert(rows, context);
+      writeUpsert(evolved(rows), context);
     } else {
       writeAppend(rows, context);
     }
@@ -86,7 +120,10 @@ public abstract class AbstractTableWriter implements TableWriter {
     return Optional.of(committed(context));
   }
 
-  /** @throws IllegalStateException when the layout has no keys */
+  /**
+   * @throws IllegalStateException when the layout has no keys
+   * @throws SchemaEvolutionException see {@link TableWriter#checkSchema}
+   */
   @Override
   public final Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
     List<String> columns = layout.requireKeys();
@@ -94,12 +131,36 @@ public abstract class AbstractTableWriter implements TableWriter {
       throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
     }
     if (reader.exists()) {
-      writeUpsertAndDelete(rows, keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new))
+      writeUpsertAndDelete(evolved(rows), keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new))
           .distinct(), context);
     } else {
       writeAppend(rows, context);
     }
     return committed(context);
+  }
+
+  /**
+   * The rows to write into the table as it is, which first takes the changes the policy allows; a table that does not
+   * exist yet takes the rows' schema as it is.
+   */
+  private Dataset<Row> evolved(Dataset<Row> rows) {
+    if (!reader.exists()) {
+      return rows;
+    }
+    SchemaChanges changes = changes(rows.schema());
+    if (changes.changesTable()) {
+      evolveSchema(changes);
+    }
+    return changes.conform(rows);
+  }
+
+  private SchemaChanges changes(StructType rows) {
+    SchemaChanges changes = SchemaChanges.between(reader.snapshot().schema(), rows);
+    List<String> refusals = changes.refusals(layout.schemaEvolution(), this::wideningLimit);
+    if (!refusals.isEmpty()) {
+      throw new SchemaEvolutionException(address, layout.schemaEvolution(), refusals);
+    }
+    return changes;
   }
 
   /**

@@ -63,6 +63,11 @@ public abstract class LakeTableFormat implements TableFormat {
   }
 
   @Override
+  public final boolean evolvesSchema() {
+    return true;
+  }
+
+  @Override
   public final boolean supportsStreamingReads() {
     return true;
   }

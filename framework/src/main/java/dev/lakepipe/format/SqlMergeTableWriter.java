@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 public abstract class SqlMergeTableWriter extends AbstractTableWriter {
   private final SqlMerge merge;
 
-  protected SqlMergeTableWriter(TableReader reader, TableLayout layout, SqlMerge merge) {
-    super(reader, layout);
+  protected SqlMergeTableWriter(TableAddress address, TableReader reader, TableLayout layout, SqlMerge merge) {
+    super(address, reader, layout);
     this.merge = merge;
   }
 

@@ -20,6 +20,13 @@ public interface TableFormat extends FormatTraits {
    */
   String SCHEMA_OPTION = "schema";
 
+  /**
+   * For formats that {@link #supportsReadOptimized()}: the option of a source's {@link TableAddress} that says it
+   * reads a merge-on-read table's base files only, when set to {@link dev.lakepipe.spec.QueryType#READ_OPTIMIZED}'s
+   * spec name; absent, a source reads the snapshot.
+   */
+  String QUERY_TYPE_OPTION = "query-type";
+
   Addressing addressing();
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lakepipe.format;
 
+import dev.lakepipe.spec.SchemaEvolution;
 import dev.lakepipe.spec.Storage;
 import java.util.List;
 import java.util.Objects;
@@ -7,14 +8,21 @@ import java.util.Optional;
 
 /**
  * How a target table is organised: its record keys, the column whose greatest value wins among rows of
- * the same key, its partition columns, and how it stores updates and deletes. The storage is chosen when the first
- * write creates the table; later writes keep the table's own.
+ * the same key, its partition columns, how it stores updates and deletes, and what a write may change in its schema.
+ * The storage is chosen when the first write creates the table; later writes keep the table's own.
  */
-public record TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage) {
+public record TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage,
+    SchemaEvolution schemaEvolution) {
   public TableLayout {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
     Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(schemaEvolution, "schemaEvolution");
+  }
+
+  /** A layout with the default schema evolution ({@link SchemaEvolution#DEFAULT}). */
+  public TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage) {
+    this(keys, orderBy, partitionBy, storage, SchemaEvolution.DEFAULT);
   }
 
   /** A copy-on-write layout. */
@@ -24,7 +32,12 @@ public record TableLayout(List<String> keys, Optional<String> orderBy, List<Stri
 
   /** This layout with another storage. */
   public TableLayout withStorage(Storage storage) {
-    return new TableLayout(keys, orderBy, partitionBy, storage);
+    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution);
+  }
+
+  /** This layout with another schema evolution. */
+  public TableLayout withSchemaEvolution(SchemaEvolution schemaEvolution) {
+    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution);
   }
 
   public static TableLayout unkeyed(List<String> partitionBy) {

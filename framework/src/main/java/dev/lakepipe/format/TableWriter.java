@@ -3,6 +3,7 @@ package dev.lakepipe.format;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes one table, each operation in one atomic commit of the format that carries {@link
@@ -10,11 +11,23 @@ import org.apache.spark.sql.Row;
  * {@link TableLayout}. Formats without commits (plain files) return a commit that only describes the write:
  * its id is the time of the write, and {@link TableReader#latestCommit()} never returns it.
  *
+ * <p>Into an existing table, every method but {@link #delete} first compares the rows' schema with the table's and
+ * applies what the layout's {@link dev.lakepipe.spec.SchemaEvolution} allows (see {@link SchemaChanges}), or throws
+ * {@link SchemaEvolutionException} before committing anything.
+ *
  * <p>Every method throws {@link UnsupportedOperationException} for a mode the format does not support (see
  * {@link TableFormat#writeModes()}), and {@link IllegalStateException} when the table's latest commit is
  * not the write's own (another writer committed right after it).
  */
 public interface TableWriter {
+  /**
+   * Checks, without writing, that rows of this schema can be written to the table under the layout's schema
+   * evolution. A table that does not exist, or a format without a table schema, passes.
+   *
+   * @throws SchemaEvolutionException naming each column whose change is refused, both types and the policy
+   */
+  default void checkSchema(StructType rows) {}
+
   /** Adds the rows. */
   Commit append(Dataset<Row> rows, CommitContext context);
 

@@ -36,8 +36,9 @@ public final class PlanPrinter {
     for (SourceSpec source : plan.reads()) {
       String location = TableAddresses.resolve(spec.settings(), formats.get(source.format()), source.name(),
           source.path(), source.table(), source.options()).location();
-      out.append(String.format("  %-20s %-8s %s%s%n", source.name(), source.format(), location,
-          source.asOf().map(a -> "  as of " + a).orElse(source.incremental() ? "  incremental" : "")));
+      out.append(String.format("  %-20s %-8s %s%s%s%n", source.name(), source.format(), location,
+          source.asOf().map(a -> "  as of " + a).orElse(source.incremental() ? "  incremental" : ""),
+          formats.get(source.format()).supportsReadOptimized() ? "  query " + source.queryType().specName() : ""));
       settings("options", source.options(), out);
     }
     out.append("\nsteps (in run order)\n");
@@ -64,6 +65,9 @@ public final class PlanPrinter {
       if (formats.get(target.format()).supportsMergeOnRead()) {
         out.append("      storage ").append(target.storage().specName())
             .append(target.storageDefault().map(why -> " (default: " + why + ")").orElse("")).append('\n');
+      }
+      if (formats.get(target.format()).evolvesSchema()) {
+        out.append("      schema-evolution ").append(target.schemaEvolution().specName()).append('\n');
       }
       settings("options", target.options(), out);
       if (incremental) {

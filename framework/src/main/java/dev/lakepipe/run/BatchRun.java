@@ -3,6 +3,7 @@ package dev.lakepipe.run;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
+import dev.lakepipe.format.SchemaEvolutionException;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.Plan;
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A full run: reads every source's snapshot (or the version it names), computes the steps in order and writes
@@ -68,11 +70,13 @@ public final class BatchRun {
             plan.readers(step.name(), plan.writes()))));
       }
       plan.writes().forEach(target -> WriteColumns.check(target, views.get(target.from()).schema()));
-      // Every target is audited before any is written: a failed error-level check publishes nothing of the run.
+      // Every target's schema is checked and its rows audited before any is written: a schema change a target
+      // refuses, or a failed error-level check, publishes nothing of the run.
       Map<String, Dataset<Row>> approved = new LinkedHashMap<>();
       for (TargetSpec target : plan.writes()) {
-        approved.put(target.name(), gate.audit(target, AlgebraicRefresh.rowsToStore(plan, target,
-            views.get(target.from())),
+        Dataset<Row> rows = AlgebraicRefresh.rowsToStore(plan, target, views.get(target.from()));
+        checkSchema(tables, target, rows.schema());
+        approved.put(target.name(), gate.audit(target, rows,
             TableAfter.ofWrite(tables, target, !plan.incrementalSources(target).isEmpty()), record));
       }
       for (TargetSpec target : plan.writes()) {
@@ -84,6 +88,18 @@ public final class BatchRun {
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
         (System.nanoTime() - start) / 1e9);
+  }
+
+  /** @throws RunFailedException naming the target, when its schema-evolution refuses the rows' schema */
+  private static void checkSchema(Tables tables, TargetSpec target, StructType rows) {
+    if (target.mode() == WriteMode.DELETE) {
+      return;
+    }
+    try {
+      tables.writer(target).checkSchema(rows);
+    } catch (SchemaEvolutionException e) {
+      throw new RunFailedException("write " + target.name() + " failed: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.QueryType;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.LinkedHashMap;
@@ -47,6 +48,9 @@ public final class Tables {
   public static TableAddress address(EngineSettings settings, SourceSpec source) {
     Map<String, String> options = new LinkedHashMap<>(source.options());
     source.schema().ifPresent(schema -> options.put(TableFormat.SCHEMA_OPTION, schema));
+    if (source.queryType() != QueryType.SNAPSHOT) {
+      options.put(TableFormat.QUERY_TYPE_OPTION, source.queryType().specName());
+    }
     return TableAddresses.resolve(settings, TableFormats.get(source.format()), source.name(), source.path(),
         source.table(), options);
   }
@@ -58,7 +62,8 @@ public final class Tables {
   }
 
   static TableLayout layout(TargetSpec target) {
-    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy(), target.storage());
+    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy(), target.storage(),
+        target.schemaEvolution());
   }
 
   TableReader reader(SourceSpec source) {

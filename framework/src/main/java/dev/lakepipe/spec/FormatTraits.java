@@ -46,6 +46,22 @@ public interface FormatTraits {
     return Optional.empty();
   }
 
+  /**
+   * Whether writes to tables of this format apply a target's {@code schema-evolution}: the table keeps a schema that
+   * a write can change. Not unless the format says so.
+   */
+  default boolean evolvesSchema() {
+    return false;
+  }
+
+  /**
+   * Whether sources of this format may read a merge-on-read table's base files only ({@code query-type =
+   * read-optimized}). Not unless the format says so.
+   */
+  default boolean supportsReadOptimized() {
+    return false;
+  }
+
   /** Whether sources of this format take a declared {@code schema} (files, streams); tables carry their own. */
   default boolean acceptsSchema() {
     return false;

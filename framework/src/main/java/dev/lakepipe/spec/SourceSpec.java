@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param streamed whether streaming runs read it as a stream ({@code read = stream}, the default of stream formats
  *     such as Kafka); they read the other sources' snapshots at every micro-batch
  * @param watermark for a streamed source, how late its rows may come
+ * @param queryType which view of a merge-on-read table it reads ({@link QueryType#SNAPSHOT} unless the spec says)
  */
 public record SourceSpec(
     String name,
@@ -25,7 +26,8 @@ public record SourceSpec(
     boolean incremental,
     Map<String, String> options,
     boolean streamed,
-    Optional<WatermarkSpec> watermark) {
+    Optional<WatermarkSpec> watermark,
+    QueryType queryType) {
   public SourceSpec {
     options = Map.copyOf(options);
   }
@@ -33,6 +35,6 @@ public record SourceSpec(
   /** A source that streaming runs do not stream. */
   public SourceSpec(String name, String format, Optional<String> path, Optional<String> table, Optional<String> schema,
       Optional<AsOf> asOf, boolean incremental, Map<String, String> options) {
-    this(name, format, path, table, schema, asOf, incremental, options, false, Optional.empty());
+    this(name, format, path, table, schema, asOf, incremental, options, false, Optional.empty(), QueryType.SNAPSHOT);
   }
 }

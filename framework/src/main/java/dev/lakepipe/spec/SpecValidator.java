@@ -26,11 +26,11 @@ final class SpecValidator {
   static final Set<String> SPARK_KEYS = Set.of("master", "app-name", "conf");
   static final Set<String> SOURCE_KEYS =
       Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "watermark",
-          "description");
+          "query-type", "description");
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "storage", "options",
-      "keys-from", "checks", "description");
+      "keys-from", "checks", "schema-evolution", "description");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
   private static final SqlSyntax SQL_SYNTAX = SqlSyntax.available();
@@ -151,6 +151,11 @@ final class SpecValidator {
     Optional<String> version = section.text("version");
     Optional<String> timestamp = section.text("timestamp");
     Map<String, String> options = section.settings("options");
+    Optional<String> queryTypeName = section.string("query-type");
+    Optional<QueryType> queryType = queryTypeName.flatMap(QueryType::fromSpecName);
+    queryTypeName.filter(q -> queryType.isEmpty()).ifPresent(q -> section.problem("query-type", "unknown query-type '"
+        + q + "'" + Names.suggestion(q, QueryType.specNames()) + " (known: " + String.join(", ", QueryType.specNames())
+        + ")"));
     read.filter(r -> !READ_KINDS.contains(r)).ifPresent(r -> section.problem("read",
         "unknown read '" + r + "'" + Names.suggestion(r, READ_KINDS) + " (known: " + String.join(", ", READ_KINDS)
             + ")"));
@@ -181,6 +186,11 @@ final class SpecValidator {
         section.problem("schema", "a declared schema applies to file sources only; " + f.name()
             + " tables carry their own");
       }
+      if (section.has("query-type") && !f.supportsReadOptimized()) {
+        section.problem("query-type", "query-type chooses a view of a merge-on-read table, which "
+            + String.join(", ", formatNames(FormatTraits::supportsReadOptimized)) + " sources read; " + f.name()
+            + " sources have one view");
+      }
       if (asOf && !f.supportsTimeTravel()) {
         section.problem("read", f.name() + " keeps no history to read as of a version or timestamp");
       }
@@ -190,6 +200,11 @@ final class SpecValidator {
             + ")");
       }
     });
+    if (queryType.filter(QueryType.READ_OPTIMIZED::equals).isPresent() && read.filter(r -> !r.equals("snapshot"))
+        .isPresent()) {
+      section.problem("query-type", "read-optimized reads the latest compacted base files; it applies with read ="
+          + " snapshot, not read = " + read.get());
+    }
     if (asOf && version.isEmpty() && timestamp.isEmpty()) {
       section.missing("version", "read = as-of needs version or timestamp");
     }
@@ -210,7 +225,7 @@ final class SpecValidator {
         ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
         : Optional.empty();
     return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options,
-        streamed, watermark));
+        streamed, watermark, queryType.orElse(QueryType.SNAPSHOT)));
   }
 
   private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {
@@ -283,11 +298,20 @@ final class SpecValidator {
         + "'" + Names.suggestion(s, Storage.specNames()) + " (known: " + String.join(", ", Storage.specNames()) + ")"));
     Map<String, String> options = section.settings("options");
     List<CheckSpec> checks = CheckSpecReader.read(section, relations);
+    Optional<String> evolutionName = section.string("schema-evolution");
+    Optional<SchemaEvolution> evolution = evolutionName.flatMap(SchemaEvolution::fromSpecName);
+    evolutionName.filter(e -> evolution.isEmpty()).ifPresent(e -> section.problem("schema-evolution",
+        "unknown schema-evolution '" + e + "'" + Names.suggestion(e, SchemaEvolution.specNames()) + " (known: "
+            + String.join(", ", SchemaEvolution.specNames()) + ")"));
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       if (section.has("storage") && !f.supportsMergeOnRead()) {
         section.problem("storage", f.name() + " files are rewritten whole; storage applies to "
             + String.join(", ", formatNames(FormatTraits::supportsMergeOnRead)));
+      }
+      if (section.has("schema-evolution") && !f.evolvesSchema()) {
+        section.problem("schema-evolution", f.name() + " files keep no table schema; schema-evolution applies to "
+            + String.join(", ", formatNames(FormatTraits::evolvesSchema)));
       }
       mode.filter(m -> !f.writeModes().contains(m)).ifPresent(m -> section.problem("mode", f.name()
           + " does not support " + m.specName() + " (supported: " + f.writeModes().stream().map(WriteMode::specName)
@@ -325,7 +349,7 @@ final class SpecValidator {
         : "an upsert target that incremental or streaming runs maintain from " + String.join(", ", maintainedFrom));
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
         orderBy, partitionBy, storage.orElse(maintainedFrom.isEmpty() ? Storage.COPY_ON_WRITE : Storage.MERGE_ON_READ),
-        storageDefault, options, keysFrom, checks));
+        storageDefault, options, keysFrom, checks, evolution.orElse(SchemaEvolution.DEFAULT)));
   }
 
   /** The sources read incrementally or streamed that a target's rows come from, in name order. */

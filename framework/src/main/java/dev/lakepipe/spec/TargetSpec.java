@@ -20,6 +20,7 @@ import java.util.TreeMap;
  *     columns that give key columns of the target (not necessarily all), so that a changed source row names the
  *     target rows it affects; a source not listed maps by its columns named like the keys
  * @param checks the data-quality checks its rows must pass before they are published, by name
+ * @param schemaEvolution what a write may change in the table's schema when the rows differ from it
  */
 public record TargetSpec(
     String name,
@@ -35,7 +36,8 @@ public record TargetSpec(
     Optional<String> storageDefault,
     Map<String, String> options,
     Map<String, Map<String, String>> keysFrom,
-    List<CheckSpec> checks) {
+    List<CheckSpec> checks,
+    SchemaEvolution schemaEvolution) {
   public TargetSpec {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);

@@ -1,19 +1,28 @@
 package dev.lakepipe.format.delta;
 
+import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SchemaChanges;
 import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.SqlMergeTableWriter;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.spec.Storage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import scala.Option;
 
 /**
@@ -29,13 +38,54 @@ final class DeltaWriter extends SqlMergeTableWriter {
    * file; the change data feed stays complete.
    */
   private static final String DELETION_VECTORS = "delta.enableDeletionVectors";
+  /** The table property of the type widening table feature (a reader-writer feature, set at the first widening). */
+  private static final String TYPE_WIDENING = "delta.enableTypeWidening";
 
-  private final TableAddress address;
+  private final SparkSession spark;
 
   DeltaWriter(SparkSession spark, TableAddress address, TableLayout layout, TableReader reader) {
-    super(reader, layout, new SqlMerge(spark, "delta." + SqlMerge.quote(address.requirePath()), layout,
+    super(address, reader, layout, new SqlMerge(spark, sqlName(address), layout,
         (properties, statement) -> withUserMetadata(spark, properties, statement)));
-    this.address = address;
+    this.spark = spark;
+  }
+
+  private static String sqlName(TableAddress address) {
+    return "delta." + SqlMerge.quote(address.requirePath());
+  }
+
+  /** Delta 3.3 on Spark 3.5 widens only what Spark 3.5's Parquet reader converts (see {@code TypeWideningShims}). */
+  @Override
+  protected Optional<String> wideningLimit(DataType from, DataType to) {
+    boolean supported = (from.equals(DataTypes.ByteType) && to.equals(DataTypes.ShortType))
+        || ((from.equals(DataTypes.ByteType) || from.equals(DataTypes.ShortType)) && to.equals(DataTypes.IntegerType));
+    return supported ? Optional.empty() : Optional.of("Delta 3.3 on Spark 3.5 widens only TINYINT to SMALLINT to INT"
+        + " (its Parquet reader lacks the other conversions, which come with Delta 4.0 on Spark 4.0)");
+  }
+
+  /**
+   * ALTER TABLE statements, each a metadata-only commit that carries the table's latest lakepipe properties, so the
+   * table's checkpoints stay where they are until the write commits (and if it fails). A MERGE with explicit column
+   * lists, as {@link SqlMerge} writes, cannot add columns itself. A widening first turns on the type widening table
+   * feature, which readers must support.
+   */
+  @Override
+  protected void evolveSchema(SchemaChanges changes) {
+    List<String> alterations = new ArrayList<>();
+    Option<String> widening = DeltaLog.forTable(spark, address.requirePath())
+        .update(false, Option.empty(), Option.empty()).metadata().configuration().get(TYPE_WIDENING);
+    if (!changes.widened().isEmpty() && !(widening.isDefined() && "true".equalsIgnoreCase(widening.get()))) {
+      alterations.add("SET TBLPROPERTIES ('" + TYPE_WIDENING + "' = 'true')");
+    }
+    if (!changes.added().isEmpty()) {
+      alterations.add("ADD COLUMNS (" + changes.added().stream()
+          .map(column -> SqlMerge.quote(column.name()) + " " + column.dataType().sql())
+          .collect(Collectors.joining(", ")) + ")");
+    }
+    changes.widened().forEach(change -> alterations.add("ALTER COLUMN " + SqlMerge.quote(change.column()) + " TYPE "
+        + change.rows().sql()));
+    Map<String, String> latest = reader.latestCommit().map(Commit::properties).orElse(Map.of());
+    withUserMetadata(spark, latest, () -> alterations.forEach(alteration -> spark.sql("ALTER TABLE "
+        + sqlName(address) + " " + alteration)));
   }
 
   @Override

@@ -22,6 +22,11 @@ public final class HudiFormat extends LakeTableFormat {
   }
 
   @Override
+  public boolean supportsReadOptimized() {
+    return true;
+  }
+
+  @Override
   public Map<String, String> sessionConf(EngineSettings settings) {
     return Map.of(
         "spark.sql.extensions", "org.apache.spark.sql.hudi.HoodieSparkSessionExtension",

@@ -12,11 +12,14 @@ import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.HistoryUnavailableException;
 import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableFormat;
+import dev.lakepipe.spec.QueryType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +50,8 @@ import org.apache.spark.sql.SparkSession;
 final class HudiReader extends AbstractTableReader {
   /** Hudi's time-travel read option: an instant time, compared with the commits' requested times. */
   private static final String AS_OF_INSTANT = "as.of.instant";
+  /** Hudi's query type: {@code snapshot} (base and log files merged) or {@code read_optimized} (base files only). */
+  private static final String QUERY_TYPE = "hoodie.datasource.query.type";
 
   /**
    * Off by default: the column-stats lookup caches and uncaches a dataset while a query plans, which deadlocks with
@@ -73,8 +78,12 @@ final class HudiReader extends AbstractTableReader {
     return withoutMetaColumns(batchRead().load(address.requirePath()));
   }
 
+  /** A source's {@link TableFormat#QUERY_TYPE_OPTION} becomes Hudi's query type; the spec's options win. */
   private DataFrameReader batchRead() {
-    return spark.read().format("hudi").option(DATA_SKIPPING, "false").options(address.options());
+    Map<String, String> options = new LinkedHashMap<>(address.options());
+    boolean readOptimized = QueryType.READ_OPTIMIZED.specName().equals(options.remove(TableFormat.QUERY_TYPE_OPTION));
+    return spark.read().format("hudi").option(DATA_SKIPPING, "false")
+        .option(QUERY_TYPE, readOptimized ? "read_optimized" : "snapshot").options(options);
   }
 
   /** Hudi's streaming source reads the commits in order, from the first one. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakepipe.format.AbstractTableWriter;
 import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SchemaChanges;
 import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.util.ObjectSizeCalculator;
@@ -20,6 +22,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -33,7 +37,6 @@ final class HudiWriter extends AbstractTableWriter {
   /** How many delta commits a merge-on-read table takes before a write compacts it. */
   private static final int COMPACTION_DELTA_COMMITS = 10;
 
-  private final TableAddress address;
   private final HudiReader table;
 
   static {
@@ -41,8 +44,7 @@ final class HudiWriter extends AbstractTableWriter {
   }
 
   HudiWriter(TableAddress address, TableLayout layout, HudiReader reader) {
-    super(reader, layout);
-    this.address = address;
+    super(address, reader, layout);
     this.table = reader;
   }
 
@@ -61,6 +63,20 @@ final class HudiWriter extends AbstractTableWriter {
       System.setOut(out);
     }
   }
+
+  /**
+   * Hudi's writer checks that the table's Avro schema can read the new one: a DECIMAL is an Avro fixed whose size
+   * follows its precision, so a wider one fails the check (seen with Hudi 1.1.1).
+   */
+  @Override
+  protected Optional<String> wideningLimit(DataType from, DataType to) {
+    return from instanceof DecimalType ? Optional.of("Hudi 1.1 does not widen a DECIMAL's precision (the Avro fixed"
+        + " that holds it changes size, which its schema compatibility check refuses)") : Optional.empty();
+  }
+
+  /** Hudi takes the rows' schema as the table's in the commit that writes them (schema evolution on write). */
+  @Override
+  protected void evolveSchema(SchemaChanges changes) {}
 
   @Override
   protected void writeAppend(Dataset<Row> rows, CommitContext context) {

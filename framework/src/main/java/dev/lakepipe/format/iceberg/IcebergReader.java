@@ -224,7 +224,11 @@ final class IcebergReader extends AbstractTableReader {
         Long.toString(snapshot.snapshotId()), Instant.ofEpochMilli(snapshot.timestampMillis()), properties);
   }
 
-  private Table table() {
+  /**
+   * @throws TableNotFoundException when the table does not exist
+   * @throws IllegalArgumentException when the identifier is not valid SQL
+   */
+  Table table() {
     try {
       return Spark3Util.loadIcebergTable(spark, address.requireIdentifier());
     } catch (NoSuchTableException e) {

@@ -4,21 +4,24 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.SchemaChanges;
 import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.SqlMergeTableWriter;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableNotFoundException;
-import dev.lakepipe.format.TableReader;
 import dev.lakepipe.spec.Storage;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.iceberg.RowLevelOperationMode;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.DataFrameWriterV2;
@@ -27,6 +30,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * Writes an Iceberg table: appends and overwrites with the DataFrameWriterV2, upserts and deletes with SQL
@@ -43,15 +47,34 @@ final class IcebergWriter extends SqlMergeTableWriter {
   /** Write options with this prefix become snapshot summary properties, without the prefix. */
   private static final String SNAPSHOT_PROPERTY = "snapshot-property.";
 
-  private final TableAddress address;
+  private final IcebergReader table;
 
-  IcebergWriter(SparkSession spark, TableAddress address, TableLayout layout, TableReader reader) {
-    super(reader, layout, new SqlMerge(spark, quotedIdentifier(address), layout, (properties, statement) ->
+  IcebergWriter(SparkSession spark, TableAddress address, TableLayout layout, IcebergReader reader) {
+    super(address, reader, layout, new SqlMerge(spark, quotedIdentifier(address), layout, (properties, statement) ->
         CommitMetadata.withCommitProperties(properties, () -> {
           statement.run();
           return null;
         }, RuntimeException.class)));
-    this.address = address;
+    this.table = reader;
+  }
+
+  /** Iceberg promotes INT to BIGINT, FLOAT to DOUBLE and a DECIMAL to more precision: every safe widening. */
+  @Override
+  protected Optional<String> wideningLimit(DataType from, DataType to) {
+    return Optional.empty();
+  }
+
+  /**
+   * One schema update of the table's metadata, which makes no snapshot: the table's history and the checkpoints in
+   * its latest snapshot stay as they are until the write commits.
+   */
+  @Override
+  protected void evolveSchema(SchemaChanges changes) {
+    UpdateSchema update = table.table().updateSchema();
+    changes.added().forEach(column -> update.addColumn(column.name(), SparkSchemaUtil.convert(column.dataType())));
+    changes.widened().forEach(change -> update.updateColumn(change.column(),
+        SparkSchemaUtil.convert(change.rows()).asPrimitiveType()));
+    update.commit();
   }
 
   private static String quotedIdentifier(TableAddress address) {
