@@ -10,11 +10,9 @@ import dev.lakepipe.spec.Storage;
 import java.util.Map;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import scala.Option;
 
 /**
  * Writes a Delta table by path: appends and overwrites with the DataFrame writer, upserts and deletes with SQL
@@ -64,18 +62,8 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   /** SQL takes no write options, so the user metadata is set in the session for the one statement. */
-  private static void withUserMetadata(SparkSession spark, Map<String, String> properties, Runnable statement) {
-    RuntimeConfig conf = spark.conf();
-    Option<String> previous = conf.getOption(USER_METADATA_CONF);
-    conf.set(USER_METADATA_CONF, UserMetadata.encode(properties));
-    try {
-      statement.run();
-    } finally {
-      if (previous.isDefined()) {
-        conf.set(USER_METADATA_CONF, previous.get());
-      } else {
-        conf.unset(USER_METADATA_CONF);
-      }
-    }
+  static void withUserMetadata(SparkSession spark, Map<String, String> properties, Runnable statement) {
+    SessionSetting.with(spark, USER_METADATA_CONF, UserMetadata.encode(properties), statement);
   }
+
 }

@@ -7,6 +7,7 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.MaintenanceOption;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,8 @@ public final class HudiFormat extends LakeTableFormat {
       "Hudi's CDC query (through 1.1) loses DECIMAL values in the images it builds from log files";
 
   public HudiFormat() {
-    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES));
+    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), Map.of(MaintenanceOption.RETAIN,
+        "Hudi's cleaner keeps the latest commits: give retain-commits"));
   }
 
   @Override

@@ -224,7 +224,7 @@ final class IcebergReader extends AbstractTableReader {
         Long.toString(snapshot.snapshotId()), Instant.ofEpochMilli(snapshot.timestampMillis()), properties);
   }
 
-  private Table table() {
+  Table table() {
     try {
       return Spark3Util.loadIcebergTable(spark, address.requireIdentifier());
     } catch (NoSuchTableException e) {
