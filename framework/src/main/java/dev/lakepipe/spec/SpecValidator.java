@@ -30,7 +30,7 @@ final class SpecValidator {
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "storage", "options",
-      "keys-from", "checks", "description");
+      "keys-from", "checks", "description", "maintenance");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -257,6 +257,8 @@ final class SpecValidator {
         + "'" + Names.suggestion(s, Storage.specNames()) + " (known: " + String.join(", ", Storage.specNames()) + ")"));
     Map<String, String> options = section.settings("options");
     List<CheckSpec> checks = CheckSpecReader.read(section, relations);
+    MaintenanceSpec maintenance = section.child("maintenance", MaintenanceSpec.KEYS)
+        .flatMap(block -> format.map(f -> MaintenanceSpec.read(block, f))).orElse(MaintenanceSpec.DEFAULT);
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       if (section.has("storage") && !f.supportsMergeOnRead()) {
@@ -299,7 +301,7 @@ final class SpecValidator {
         : "an upsert target that incremental or streaming runs maintain from " + String.join(", ", maintainedFrom));
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
         orderBy, partitionBy, storage.orElse(maintainedFrom.isEmpty() ? Storage.COPY_ON_WRITE : Storage.MERGE_ON_READ),
-        storageDefault, options, keysFrom, checks));
+        storageDefault, options, keysFrom, checks, maintenance));
   }
 
   /** The sources read incrementally or streamed that a target's rows come from, in name order. */

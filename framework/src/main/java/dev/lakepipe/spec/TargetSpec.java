@@ -20,6 +20,7 @@ import java.util.TreeMap;
  *     columns that give key columns of the target (not necessarily all), so that a changed source row names the
  *     target rows it affects; a source not listed maps by its columns named like the keys
  * @param checks the data-quality checks its rows must pass before they are published, by name
+ * @param maintenance how {@code lakepipe maintain} (and a run, when due) compacts the table and cleans its history
  */
 public record TargetSpec(
     String name,
@@ -35,7 +36,17 @@ public record TargetSpec(
     Optional<String> storageDefault,
     Map<String, String> options,
     Map<String, Map<String, String>> keysFrom,
-    List<CheckSpec> checks) {
+    List<CheckSpec> checks,
+    MaintenanceSpec maintenance) {
+  /** A target without a {@code maintenance} block. */
+  public TargetSpec(String name, String from, String format, Optional<String> path, Optional<String> table,
+      WriteMode mode, List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage,
+      Optional<String> storageDefault, Map<String, String> options, Map<String, Map<String, String>> keysFrom,
+      List<CheckSpec> checks) {
+    this(name, from, format, path, table, mode, keys, orderBy, partitionBy, storage, storageDefault, options,
+        keysFrom, checks, MaintenanceSpec.DEFAULT);
+  }
+
   public TargetSpec {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
