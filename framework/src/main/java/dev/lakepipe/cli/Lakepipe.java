@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The {@code lakepipe} command line. */
 @Command(name = "lakepipe", mixinStandardHelpOptions = true, versionProvider = Lakepipe.Version.class,
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, BackfillCommand.class,
-        HistoryCommand.class, StatusCommand.class},
+        HistoryCommand.class, StatusCommand.class, MaintainCommand.class},
     description = "Declarative lakehouse pipelines on Apache Spark over Hudi, Delta Lake and Iceberg.")
 public final class Lakepipe implements Runnable {
   @CommandLine.Spec

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** The tables of a run's sources and targets, resolved from their specs. */
-final class Tables {
+public final class Tables {
   private final SparkSession spark;
   private final EngineSettings settings;
 
@@ -24,14 +24,14 @@ final class Tables {
     this.settings = settings;
   }
 
-  static TableAddress address(EngineSettings settings, SourceSpec source) {
+  public static TableAddress address(EngineSettings settings, SourceSpec source) {
     Map<String, String> options = new LinkedHashMap<>(source.options());
     source.schema().ifPresent(schema -> options.put(TableFormat.SCHEMA_OPTION, schema));
     return TableAddresses.resolve(settings, TableFormats.get(source.format()), source.name(), source.path(),
         source.table(), options);
   }
 
-  static TableAddress address(EngineSettings settings, TargetSpec target) {
+  public static TableAddress address(EngineSettings settings, TargetSpec target) {
     return TableAddresses.resolve(settings, TableFormats.get(target.format()), target.name(), target.path(),
         target.table(), target.options());
   }

@@ -29,6 +29,8 @@ final class DeltaMaintainer implements TableMaintainer {
   /** Delta refuses a VACUUM retention under 7 days unless told; lakepipe computes its retention itself. */
   private static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
 
+  private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+
   private final SparkSession spark;
   private final TableAddress address;
   private final DeltaReader reader;
@@ -69,8 +71,11 @@ final class DeltaMaintainer implements TableMaintainer {
     requireExists();
     // VACUUM keeps files by age only; retainCommits has no Delta operation.
     double hours = Math.ceil(retain.toSeconds() / 36.0) / 100;
-    SessionSetting.with(spark, RETENTION_CHECK, "false", () -> carryingProperties(() ->
-        spark.sql(String.format(Locale.ROOT, "VACUUM %s RETAIN %.2f HOURS", table, hours)).collect()));
+    // VACUUM lists the table's folders in as many tasks as this says (10,000 by default, sized for clusters).
+    String listing = Integer.toString(spark.sparkContext().defaultParallelism());
+    SessionSetting.with(spark, LISTING_PARALLELISM, listing, () -> SessionSetting.with(spark, RETENTION_CHECK, "false",
+        () -> carryingProperties(() ->
+            spark.sql(String.format(Locale.ROOT, "VACUUM %s RETAIN %.2f HOURS", table, hours)).collect())));
   }
 
   @Override
