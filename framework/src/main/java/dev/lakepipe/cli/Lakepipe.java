@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
 /** The {@code lakepipe} command line. */
 @Command(name = "lakepipe", mixinStandardHelpOptions = true, versionProvider = Lakepipe.Version.class,
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, BackfillCommand.class,
-        HistoryCommand.class, StatusCommand.class, MaintainCommand.class},
+        HistoryCommand.class, StatusCommand.class, MaintainCommand.class, TableCommand.class,
+        RollbackCommand.class},
     description = "Declarative lakehouse pipelines on Apache Spark over Hudi, Delta Lake and Iceberg.")
 public final class Lakepipe implements Runnable {
   @CommandLine.Spec

@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * deletes, the target equals a fresh full run over the same source snapshot, row for row.
  */
 class IncrementalRunTest {
-  private static final String SPEC = "src/test/resources/specs/incremental/open-orders.conf";
+  static final String SPEC = "src/test/resources/specs/incremental/open-orders.conf";
   private static final StructType SCHEMA = new StructType()
       .add("order_id", DataTypes.LongType, false)
       .add("region", DataTypes.StringType)

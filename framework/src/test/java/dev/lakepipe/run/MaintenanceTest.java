@@ -49,7 +49,10 @@ class MaintenanceTest {
 
     String hourly = p.run("incremental", hour(1), "live", ExitCodes.OK);
     assertTrue(hourly.contains(" changes  at commit "), hourly);
-    p.run("full", hour(1), "fresh", ExitCodes.OK);
+    // A run whose target's maintenance is due maintains it after its own work.
+    String fresh = p.lakepipe(List.of("run", IncrementalRunTest.SPEC, "--mode", "full", "--logical-time",
+        hour(1).toString(), "--set", "targets.open_orders.maintenance.every=24h"), "fresh", ExitCodes.OK);
+    assertTrue(fresh.contains("maintain open_orders (" + format + ":"), fresh);
     assertEquals(p.rowsOf("fresh"), p.rowsOf("live"));
 
     // Forced, the history goes, and with it the checkpoint's commit: only a full run can catch up.
@@ -67,6 +70,10 @@ class MaintenanceTest {
     p.upsert("1|eu|created|10.00|1|1");
     p.upsert("2|us|created|20.00|1|1");
     List<Commit> before = reader(p).commits();
+    String plan = p.lakepipeAsIs(List.of("plan", SPEC, "--set", "targets.orders.table=" + p.sourceTable,
+        "--set", "warehouse=" + TestSpark.warehouse()), ExitCodes.OK);
+    assertTrue(plan.contains("      maintenance target-file-size 67108864 bytes  retain 0s (longer where a checkpoint"
+        + " needs it)  by lakepipe maintain only"), plan);
     String dry = maintain(p, "delta", ExitCodes.OK, "--dry-run");
     assertTrue(dry.contains("dry run: would compact and clean history older than 0s beyond the latest 10 commits;"
         + " nothing changed"), dry);

@@ -10,7 +10,7 @@ import java.util.Optional;
  * What maintenance did to one table, or would do on a dry run.
  *
  * @param target the target's name in the spec
- * @param before the table before maintenance; empty when it does not exist yet
+ * @param before the table before maintenance; empty when it does not exist yet or was skipped
  * @param after the table after maintenance; empty on a dry run or when it does not exist
  * @param notes what was kept and why, what --force removed, what a dry run would do
  */
@@ -24,7 +24,7 @@ public record MaintenanceReport(String target, TableRef table, Optional<TableSta
   public List<String> lines() {
     List<String> lines = new ArrayList<>();
     lines.add("maintain " + target + " (" + table + ")");
-    if (before.isEmpty()) {
+    if (before.isEmpty() && notes.isEmpty()) {
       lines.add("  the table does not exist yet; nothing to do");
     }
     before.ifPresent(b -> lines.add("  before: " + describe(b)));

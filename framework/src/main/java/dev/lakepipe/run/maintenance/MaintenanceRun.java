@@ -41,7 +41,6 @@ public final class MaintenanceRun {
    * @param holder who holds the locks, written into them
    * @throws IllegalArgumentException when a name is not a target of the plan
    * @throws dev.lakepipe.run.LockHeldException when a run or maintenance holds a lock (nothing was done)
-   * @throws UnsupportedOperationException when a target's format has no table maintenance
    */
   public List<MaintenanceReport> run(Plan plan, List<String> targets, boolean dryRun, boolean force, String holder) {
     Set<String> unknown = new TreeSet<>(targets);

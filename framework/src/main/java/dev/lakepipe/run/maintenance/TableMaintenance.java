@@ -33,12 +33,18 @@ final class TableMaintenance {
 
   /**
    * @param force clean history as the block says even where a checkpoint needs it
-   * @throws UnsupportedOperationException when the target's format has no table maintenance
+   * @return the report; one that says the target was skipped when its format has no table maintenance
    */
   MaintenanceReport maintain(TargetSpec target, boolean dryRun, boolean force) {
     TableRef table = TableRef.of(target.format(), Tables.address(settings, target));
     TableReader reader = TableFormats.get(target.format()).reader(spark, table.address(target.name()));
-    TableMaintainer maintainer = TableFormats.get(target.format()).maintainer(spark, table.address(target.name()));
+    TableMaintainer maintainer;
+    try {
+      maintainer = TableFormats.get(target.format()).maintainer(spark, table.address(target.name()));
+    } catch (UnsupportedOperationException e) {
+      return new MaintenanceReport(target.name(), table, Optional.empty(), Optional.empty(),
+          List.of("skipped: " + e.getMessage()));
+    }
     if (!reader.exists()) {
       return new MaintenanceReport(target.name(), table, Optional.empty(), Optional.empty(), List.of());
     }

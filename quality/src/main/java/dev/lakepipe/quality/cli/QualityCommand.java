@@ -3,31 +3,24 @@ package dev.lakepipe.quality.cli;
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.SpecOptions;
+import dev.lakepipe.cli.TableArgument;
 import dev.lakepipe.cli.VerboseOption;
-import dev.lakepipe.format.TableAddress;
-import dev.lakepipe.format.TableAddresses;
-import dev.lakepipe.format.TableFormat;
-import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.quality.ReportPage;
 import dev.lakepipe.quality.RunReport;
 import dev.lakepipe.quality.Suggestions;
 import dev.lakepipe.run.SparkSessions;
-import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -89,38 +82,22 @@ public final class QualityCommand implements Runnable {
     @Mixin
     VerboseOption verbose;
 
-    @Parameters(paramLabel = "TABLE", description = "FORMAT:LOCATION, as a spec names it: delta:dw/orders (a path,"
-        + " relative to the warehouse), delta:dw.orders (a table name), iceberg:dw.orders, parquet:raw/events.")
+    @Mixin
+    TableArgument tableArgument;
+
+    @Parameters(paramLabel = "TABLE", description = TableArgument.DESCRIPTION)
     String table;
-
-    @Option(names = "--warehouse", paramLabel = "DIR", description = "Warehouse root (default: $LAKEPIPE_WAREHOUSE,"
-        + " else ./warehouse).")
-    String warehouse = Optional.ofNullable(System.getenv("LAKEPIPE_WAREHOUSE")).orElse("warehouse");
-
-    @Option(names = "--catalog", paramLabel = "NAME", defaultValue = "lakepipe",
-        description = "Catalog of catalog-addressed tables (default: lakepipe).")
-    String catalog;
 
     @Spec
     CommandSpec command;
 
     @Override
     public Integer call() {
-      int colon = table.indexOf(':');
-      TableFormat format = colon < 0 ? null : TableFormats.all().get(table.substring(0, colon));
-      if (format == null) {
-        throw new ParameterException(command.commandLine(), "TABLE must be FORMAT:LOCATION with FORMAT one of "
-            + String.join(", ", new java.util.TreeSet<>(TableFormats.all().keySet())) + ", got '" + table + "'");
-      }
-      String location = table.substring(colon + 1);
-      boolean named = format.catalogAddressed() || location.matches("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+      TableArgument.Table resolved = tableArgument.resolve(command.commandLine(), table, "lakepipe quality suggest");
       verbose.apply();
-      EngineSettings settings = new EngineSettings(warehouse, Optional.empty(), Optional.of("lakepipe quality suggest"),
-          Map.of(), catalog);
-      SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(settings));
-      TableAddress address = TableAddresses.resolve(settings, format, "table", named ? Optional.empty()
-          : Optional.of(location), named ? Optional.of(location) : Optional.empty(), Map.of());
-      command.commandLine().getOut().print(Suggestions.snippet(format.reader(spark, address).snapshot()));
+      SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(resolved.settings()));
+      command.commandLine().getOut().print(Suggestions.snippet(resolved.format().reader(spark, resolved.address())
+          .snapshot()));
       command.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
