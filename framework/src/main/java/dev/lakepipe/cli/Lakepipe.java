@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 /** The {@code lakepipe} command line. */
 @Command(name = "lakepipe", mixinStandardHelpOptions = true, versionProvider = Lakepipe.Version.class,
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, BackfillCommand.class,
-        HistoryCommand.class, StatusCommand.class, QueryCommand.class},
+        HistoryCommand.class, StatusCommand.class, QueryCommand.class, MaintainCommand.class, TableCommand.class,
+        RollbackCommand.class},
     description = "Declarative lakehouse pipelines on Apache Spark over Hudi, Delta Lake and Iceberg.")
 public final class Lakepipe implements Runnable {
   @CommandLine.Spec

@@ -22,7 +22,8 @@ public record CommitContext(String pipeline, String runId, Instant logicalTime, 
   public static final String PREFIX = "lakepipe.";
   /** The property that holds the logical time of the run that made a commit. */
   public static final String LOGICAL_TIME = PREFIX + "logical-time";
-  private static final String CHECKPOINT = PREFIX + "checkpoint.";
+  /** The prefix of the properties that hold checkpoints, followed by the source name in lower case. */
+  public static final String CHECKPOINT = PREFIX + "checkpoint.";
   private static final String FIRST_OF_TWO = PREFIX + "first-of-two";
 
   public CommitContext {

@@ -1,8 +1,10 @@
 package dev.lakepipe.format;
 
+import dev.lakepipe.spec.MaintenanceOption;
 import dev.lakepipe.spec.Storage;
 import dev.lakepipe.spec.WriteMode;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,15 +18,24 @@ public abstract class LakeTableFormat implements TableFormat {
   private final String name;
   private final Addressing addressing;
   private final Optional<String> mergeOnReadChangeLimit;
+  private final Map<MaintenanceOption, String> maintenanceLimits;
 
   /**
    * @param mergeOnReadChangeLimit why the format cannot read the changes of its merge-on-read tables; empty when
    *     it can
+   * @param maintenanceLimits the keys of a {@code maintenance} block the format's maintenance lacks, each with why
    */
-  protected LakeTableFormat(String name, Addressing addressing, Optional<String> mergeOnReadChangeLimit) {
+  protected LakeTableFormat(String name, Addressing addressing, Optional<String> mergeOnReadChangeLimit,
+      Map<MaintenanceOption, String> maintenanceLimits) {
     this.name = name;
     this.addressing = addressing;
     this.mergeOnReadChangeLimit = mergeOnReadChangeLimit;
+    this.maintenanceLimits = Map.copyOf(maintenanceLimits);
+  }
+
+  @Override
+  public final Optional<String> maintenanceLimit(MaintenanceOption option) {
+    return Optional.ofNullable(maintenanceLimits.get(option));
   }
 
   @Override

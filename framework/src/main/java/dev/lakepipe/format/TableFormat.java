@@ -50,4 +50,13 @@ public interface TableFormat extends FormatTraits {
 
   /** A writer of one table; nothing is written until a method is called. */
   TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout);
+
+  /**
+   * A maintainer of one table; nothing is done until a method is called.
+   *
+   * @throws UnsupportedOperationException when the format has no table maintenance
+   */
+  default TableMaintainer maintainer(SparkSession spark, TableAddress address) {
+    throw new UnsupportedOperationException(name() + " has no table maintenance");
+  }
 }

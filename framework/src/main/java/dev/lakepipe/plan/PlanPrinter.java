@@ -2,12 +2,15 @@ package dev.lakepipe.plan;
 
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.spec.FormatTraits;
+import dev.lakepipe.spec.MaintenanceOption;
+import dev.lakepipe.spec.MaintenanceSpec;
 import dev.lakepipe.spec.Secrets;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -70,6 +73,9 @@ public final class PlanPrinter {
         out.append("      schema-evolution ").append(target.schemaEvolution().specName()).append('\n');
       }
       settings("options", target.options(), out);
+      if (!target.maintenance().equals(MaintenanceSpec.DEFAULT)) {
+        out.append("      maintenance ").append(maintenance(target.maintenance(), formats.get(target.format()))).append('\n');
+      }
       if (incremental) {
         out.append("      incremental: ").append(IncrementalStrategy.of(plan, target).reason()).append('\n');
       }
@@ -81,5 +87,25 @@ public final class PlanPrinter {
       out.append(String.join(", ", unused)).append('\n');
     }
     return out.toString();
+  }
+
+  /** The block as the spec gives it, keys in the spec's words; what it leaves out is the default. */
+  private static String maintenance(MaintenanceSpec maintenance, FormatTraits format) {
+    List<String> parts = new ArrayList<>();
+    maintenance.targetFileSize().ifPresent(size -> parts.add("target-file-size " + size + " bytes"));
+    if (!maintenance.zOrder().isEmpty()) {
+      parts.add("z-order " + String.join(",", maintenance.zOrder()));
+    }
+    List<String> kept = new ArrayList<>();
+    if (format.maintenanceLimit(MaintenanceOption.RETAIN).isEmpty()) {
+      kept.add(maintenance.retainOrDefault().toString().substring(2).toLowerCase(Locale.ROOT));
+    }
+    if (format.maintenanceLimit(MaintenanceOption.RETAIN_COMMITS).isEmpty()) {
+      kept.add(maintenance.retainCommitsOrDefault() + " commits");
+    }
+    parts.add("retain " + String.join(" and ", kept) + " (longer where a checkpoint needs it)");
+    parts.add(maintenance.every().map(every -> "after a run every " + every.toString().substring(2)
+        .toLowerCase(Locale.ROOT)).orElse("by lakepipe maintain only"));
+    return String.join("  ", parts);
   }
 }

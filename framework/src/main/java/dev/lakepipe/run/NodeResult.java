@@ -21,6 +21,8 @@ public record NodeResult(Kind kind, String name, String detail, OptionalLong row
     READ, STEP,
     /** The data-quality checks of a target, before it is written; rows = rows audited. */
     AUDIT,
-    WRITE
+    WRITE,
+    /** A target's maintenance after the run, when its {@code every} was due. */
+    MAINTAIN
   }
 }

@@ -3,6 +3,8 @@ package dev.lakepipe.run;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.RunRefusals;
+import dev.lakepipe.run.maintenance.CheckpointReaders;
+import dev.lakepipe.run.maintenance.MaintenanceRun;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.time.Duration;
@@ -12,13 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /** Runs a plan and records the run in the warehouse's {@link RunHistory}, whether it succeeds or fails. */
 public final class PipelineRunner {
   /** A crashed run's locks are taken over this long after its last heartbeat, so a retry can go ahead. */
-  private static final Duration LOCK_TIME_TO_LIVE = Duration.ofMinutes(2);
+  public static final Duration LOCK_TIME_TO_LIVE = Duration.ofMinutes(2);
 
   private final SparkSession spark;
   private final int targetsAtOnce;
@@ -74,14 +77,28 @@ public final class PipelineRunner {
         .map(locks -> locks.acquire(lockNames(plan), options.runId()));
     // Streaming runs stop between micro-batches on SIGTERM, then end and are recorded as usual.
     try (GracefulStop stop = options.mode() == RunMode.STREAMING ? new GracefulStop() : null) {
-      return runLocked(plan, options, progress, batches, stop);
+      new CheckpointReaders(spark, plan.spec().settings().warehouse()).register(plan);
+      RunResult result = runLocked(plan, options, progress, batches, stop);
+      maintainWhenDue(plan, progress);
+      return result;
     } finally {
       lease.ifPresent(PipelineLocks.Lease::close);
     }
   }
 
+  /** Maintains the targets whose maintenance is due, under the run's locks, once the run is recorded. */
+  private void maintainWhenDue(Plan plan, Consumer<NodeResult> progress) {
+    for (TargetSpec target : plan.writes()) {
+      if (target.maintenance().every().isPresent()) {
+        progress.accept(Nodes.timed(NodeResult.Kind.MAINTAIN, target.name(), () -> new Nodes.Outcome(
+            new MaintenanceRun(spark).runDue(plan, target, Instant.now()).map(r -> String.join("\n", r.lines()))
+                .orElse("not due"), OptionalLong.empty(), Optional.empty())));
+      }
+    }
+  }
+
   /** The pipeline's own lock, and one per target table: two pipelines writing one table never interleave. */
-  private static List<String> lockNames(Plan plan) {
+  public static List<String> lockNames(Plan plan) {
     List<String> names = new ArrayList<>();
     names.add(PipelineLocks.pipelineLock(plan.spec().name()));
     for (TargetSpec target : plan.writes()) {

@@ -92,4 +92,12 @@ public interface FormatTraits {
   default Optional<String> sourceSchemaProblem(Map<String, String> options, boolean declared) {
     return Optional.empty();
   }
+
+  /**
+   * Why the format's table maintenance lacks the operation behind a key of a target's {@code maintenance} block;
+   * empty when it has it. A format without maintenance (files, streams) lacks them all.
+   */
+  default Optional<String> maintenanceLimit(MaintenanceOption option) {
+    return Optional.of("it has no table maintenance");
+  }
 }

@@ -30,7 +30,7 @@ final class SpecValidator {
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
       "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "storage", "options",
-      "keys-from", "checks", "schema-evolution", "description");
+      "keys-from", "checks", "schema-evolution", "description", "maintenance");
   static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
 
   private static final SqlSyntax SQL_SYNTAX = SqlSyntax.available();
@@ -303,6 +303,8 @@ final class SpecValidator {
     evolutionName.filter(e -> evolution.isEmpty()).ifPresent(e -> section.problem("schema-evolution",
         "unknown schema-evolution '" + e + "'" + Names.suggestion(e, SchemaEvolution.specNames()) + " (known: "
             + String.join(", ", SchemaEvolution.specNames()) + ")"));
+    MaintenanceSpec maintenance = section.child("maintenance", MaintenanceSpec.KEYS)
+        .flatMap(block -> format.map(f -> MaintenanceSpec.read(block, f))).orElse(MaintenanceSpec.DEFAULT);
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       if (section.has("storage") && !f.supportsMergeOnRead()) {
@@ -349,7 +351,7 @@ final class SpecValidator {
         : "an upsert target that incremental or streaming runs maintain from " + String.join(", ", maintainedFrom));
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
         orderBy, partitionBy, storage.orElse(maintainedFrom.isEmpty() ? Storage.COPY_ON_WRITE : Storage.MERGE_ON_READ),
-        storageDefault, options, keysFrom, checks, evolution.orElse(SchemaEvolution.DEFAULT)));
+        storageDefault, options, keysFrom, checks, evolution.orElse(SchemaEvolution.DEFAULT), maintenance));
   }
 
   /** The sources read incrementally or streamed that a target's rows come from, in name order. */

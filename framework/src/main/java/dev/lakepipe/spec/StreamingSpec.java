@@ -21,7 +21,7 @@ public record StreamingSpec(Trigger trigger, Duration interval) {
   /** Without a {@code streaming} block: catch up and stop. */
   public static final StreamingSpec DEFAULT = new StreamingSpec(Trigger.AVAILABLE_NOW, Duration.ZERO);
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   /** When micro-batches start. */
   public enum Trigger {
@@ -76,6 +76,7 @@ public record StreamingSpec(Trigger trigger, Duration interval) {
       case "ms" -> Duration.ofMillis(amount);
       case "s" -> Duration.ofSeconds(amount);
       case "m" -> Duration.ofMinutes(amount);
+      case "d" -> Duration.ofDays(amount);
       default -> Duration.ofHours(amount);
     });
   }

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  *     target rows it affects; a source not listed maps by its columns named like the keys
  * @param checks the data-quality checks its rows must pass before they are published, by name
  * @param schemaEvolution what a write may change in the table's schema when the rows differ from it
+ * @param maintenance how {@code lakepipe maintain} (and a run, when due) compacts the table and cleans its history
  */
 public record TargetSpec(
     String name,
@@ -37,7 +38,8 @@ public record TargetSpec(
     Map<String, String> options,
     Map<String, Map<String, String>> keysFrom,
     List<CheckSpec> checks,
-    SchemaEvolution schemaEvolution) {
+    SchemaEvolution schemaEvolution,
+    MaintenanceSpec maintenance) {
   public TargetSpec {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);

@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * deletes, the target equals a fresh full run over the same source snapshot, row for row.
  */
 class IncrementalRunTest {
-  private static final String SPEC = "src/test/resources/specs/incremental/open-orders.conf";
+  static final String SPEC = "src/test/resources/specs/incremental/open-orders.conf";
   private static final StructType SCHEMA = new StructType()
       .add("order_id", DataTypes.LongType, false)
       .add("region", DataTypes.StringType)
@@ -122,10 +122,14 @@ class IncrementalRunTest {
 
     /** Runs a command line over the pipeline into a variant of its target tables; returns stdout and stderr. */
     String lakepipe(List<String> command, String variant, int expectedCode) {
+      return lakepipeAsIs(arguments(command, variant), expectedCode);
+    }
+
+    /** Runs a command line as given; returns stdout and stderr, after checking the exit code. */
+    String lakepipeAsIs(List<String> args, int expectedCode) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err),
-          arguments(command, variant).toArray(String[]::new));
+      int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
       assertEquals(expectedCode, code, out + "\n" + err);
       return out + "\n" + err;
     }

@@ -4,9 +4,11 @@ import dev.lakepipe.format.Addressing;
 import dev.lakepipe.format.LakeTableFormat;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.MaintenanceOption;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -14,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
 /** Delta Lake tables, addressed by path. */
 public final class DeltaFormat extends LakeTableFormat {
   public DeltaFormat() {
-    super("delta", Addressing.PATH, Optional.empty());
+    super("delta", Addressing.PATH, Optional.empty(), Map.of(MaintenanceOption.RETAIN_COMMITS,
+        "Delta's VACUUM keeps files by age only: give retain"));
   }
 
   @Override
@@ -36,5 +39,10 @@ public final class DeltaFormat extends LakeTableFormat {
   @Override
   public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout) {
     return new DeltaWriter(spark, address, layout, new DeltaReader(spark, address));
+  }
+
+  @Override
+  public TableMaintainer maintainer(SparkSession spark, TableAddress address) {
+    return new DeltaMaintainer(spark, address, new DeltaReader(spark, address));
   }
 }

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -114,18 +113,8 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   /** SQL takes no write options, so the user metadata is set in the session for the one statement. */
-  private static void withUserMetadata(SparkSession spark, Map<String, String> properties, Runnable statement) {
-    RuntimeConfig conf = spark.conf();
-    Option<String> previous = conf.getOption(USER_METADATA_CONF);
-    conf.set(USER_METADATA_CONF, UserMetadata.encode(properties));
-    try {
-      statement.run();
-    } finally {
-      if (previous.isDefined()) {
-        conf.set(USER_METADATA_CONF, previous.get());
-      } else {
-        conf.unset(USER_METADATA_CONF);
-      }
-    }
+  static void withUserMetadata(SparkSession spark, Map<String, String> properties, Runnable statement) {
+    SessionSetting.with(spark, USER_METADATA_CONF, UserMetadata.encode(properties), statement);
   }
+
 }

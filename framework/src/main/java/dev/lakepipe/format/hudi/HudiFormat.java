@@ -7,8 +7,11 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.MaintenanceOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /** Apache Hudi tables, addressed by path. */
@@ -17,8 +20,13 @@ public final class HudiFormat extends LakeTableFormat {
   static final String MERGE_ON_READ_CHANGES =
       "Hudi's CDC query (through 1.1) loses DECIMAL values in the images it builds from log files";
 
+  /** lakepipe does not maintain Hudi tables yet: merge-on-read ones compact inline (see {@link HudiWriter}). */
+  private static final Map<MaintenanceOption, String> NOT_MAINTAINED = Arrays.stream(MaintenanceOption.values())
+      .collect(Collectors.toMap(option -> option, option -> "lakepipe does not maintain Hudi tables yet"
+          + " (merge-on-read ones compact inline every 10 delta commits)"));
+
   public HudiFormat() {
-    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES));
+    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), NOT_MAINTAINED);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.lakepipe.format.Addressing;
 import dev.lakepipe.format.LakeTableFormat;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
@@ -18,7 +19,7 @@ public final class IcebergFormat extends LakeTableFormat {
       "Iceberg's changelog scan (through 1.10) does not read the delete files that merge-on-read writes make";
 
   public IcebergFormat() {
-    super("iceberg", Addressing.CATALOG, Optional.of(MERGE_ON_READ_CHANGES));
+    super("iceberg", Addressing.CATALOG, Optional.of(MERGE_ON_READ_CHANGES), Map.of());
   }
 
   @Override
@@ -41,5 +42,10 @@ public final class IcebergFormat extends LakeTableFormat {
   @Override
   public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout) {
     return new IcebergWriter(spark, address, layout, new IcebergReader(spark, address));
+  }
+
+  @Override
+  public TableMaintainer maintainer(SparkSession spark, TableAddress address) {
+    return new IcebergMaintainer(spark, address, new IcebergReader(spark, address));
   }
 }

@@ -3,30 +3,24 @@ package dev.lakepipe.quality.cli;
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.SpecOptions;
+import dev.lakepipe.cli.TableArgument;
 import dev.lakepipe.cli.VerboseOption;
-import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.quality.ReportPage;
 import dev.lakepipe.quality.RunReport;
 import dev.lakepipe.quality.Suggestions;
-import dev.lakepipe.query.InvalidQueryException;
-import dev.lakepipe.query.TableName;
 import dev.lakepipe.run.SparkSessions;
-import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -88,35 +82,22 @@ public final class QualityCommand implements Runnable {
     @Mixin
     VerboseOption verbose;
 
-    @Parameters(paramLabel = "TABLE", description = "FORMAT:LOCATION, as a spec names it: delta:dw/orders (a path,"
-        + " relative to the warehouse), delta:dw.orders (a table name), iceberg:dw.orders, parquet:raw/events.")
+    @Mixin
+    TableArgument tableArgument;
+
+    @Parameters(paramLabel = "TABLE", description = TableArgument.DESCRIPTION)
     String table;
-
-    @Option(names = "--warehouse", paramLabel = "DIR", description = "Warehouse root (default: $LAKEPIPE_WAREHOUSE,"
-        + " else ./warehouse).")
-    String warehouse = Optional.ofNullable(System.getenv("LAKEPIPE_WAREHOUSE")).orElse("warehouse");
-
-    @Option(names = "--catalog", paramLabel = "NAME", defaultValue = "lakepipe",
-        description = "Catalog of catalog-addressed tables (default: lakepipe).")
-    String catalog;
 
     @Spec
     CommandSpec command;
 
     @Override
     public Integer call() {
-      TableName name;
-      try {
-        name = TableName.parse(table);
-      } catch (InvalidQueryException e) {
-        throw new ParameterException(command.commandLine(), "TABLE: " + e.getMessage());
-      }
+      TableArgument.Table resolved = tableArgument.resolve(command.commandLine(), table, "lakepipe quality suggest");
       verbose.apply();
-      EngineSettings settings = new EngineSettings(warehouse, Optional.empty(), Optional.of("lakepipe quality suggest"),
-          Map.of(), catalog);
-      SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(settings));
-      TableAddress address = name.address(settings);
-      command.commandLine().getOut().print(Suggestions.snippet(name.format().reader(spark, address).snapshot()));
+      SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(resolved.settings()));
+      command.commandLine().getOut().print(Suggestions.snippet(resolved.format().reader(spark, resolved.address())
+          .snapshot()));
       command.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
