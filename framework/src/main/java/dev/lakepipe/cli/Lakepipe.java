@@ -104,10 +104,6 @@ public final class Lakepipe implements Runnable {
       err.println("lakepipe: " + refused.getMessage() + "; nothing ran");
       return ExitCodes.INVALID;
     }
-    if (e instanceof ColumnsNotFoundException missing) {
-      err.println("lakepipe: " + missing.getMessage() + "; nothing was written");
-      return ExitCodes.INVALID;
-    }
     if (e instanceof LockHeldException held) {
       err.println("lakepipe: " + held.getMessage() + "; nothing ran");
       return ExitCodes.CONFLICT;
@@ -116,6 +112,11 @@ public final class Lakepipe implements Runnable {
       if (cause instanceof QualityGateException failed) {
         err.println("lakepipe: " + failed.getMessage());
         return ExitCodes.QUALITY;
+      }
+      if (cause instanceof ColumnsNotFoundException missing) {
+        // Also from a streaming query, whose failure wraps what its micro-batch threw.
+        err.println("lakepipe: " + missing.getMessage());
+        return ExitCodes.INVALID;
       }
       if (cause instanceof SchemaEvolutionException refused) {
         // The run's own message names the target; the refusal's is what a streaming query failure keeps.

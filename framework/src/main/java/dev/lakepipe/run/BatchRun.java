@@ -69,7 +69,8 @@ public final class BatchRun {
         record.accept(Nodes.timed(NodeResult.Kind.STEP, step.name(), () -> views.compute(step,
             plan.readers(step.name(), plan.writes()))));
       }
-      plan.writes().forEach(target -> WriteColumns.check(target, views.get(target.from()).schema()));
+      plan.writes().forEach(target -> WriteColumns.check(target, views.get(target.from()).schema(),
+          "nothing was written"));
       // Every target's schema is checked and its rows audited before any is written: a schema change a target
       // refuses, or a failed error-level check, publishes nothing of the run.
       Map<String, Dataset<Row>> approved = new LinkedHashMap<>();

@@ -165,6 +165,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
           }
         }
         Dataset<Row> result = views.get(target.from());
+        WriteColumns.check(target, result.schema(), "nothing was written to it");
         Dataset<Row> output = views.cache(result.withColumn(REASON, keyRejection(List.of(result.columns()),
             "null key after the steps: ")));
         Row written = output.agg(count(lit(1)), count(col(REASON))).head();

@@ -152,9 +152,12 @@ abstract class TargetRefresh {
    * to write a commit is made, to record them.
    *
    * @throws dev.lakepipe.audit.QualityGateException when an error-level check failed: nothing is committed
+   * @throws ColumnsNotFoundException when the target names columns the rows do not have: nothing is committed
    */
   protected final void write(Dataset<Row> rows, Dataset<Row> deleteKeys, Map<String, String> before,
       Map<String, String> after) {
+    // Other targets of the run are refreshed on their own and may have been written.
+    WriteColumns.check(target, rows.schema(), "nothing was written to it");
     Dataset<Row> deletes = views.cache(deleteKeys.selectExpr(quotedKeys()));
     Dataset<Row> computed = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
     Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),

@@ -20,9 +20,10 @@ final class WriteColumns {
 
   /**
    * @param rows the schema of the rows the target would write
+   * @param unwritten what the run has not written when the check fails, for the message
    * @throws ColumnsNotFoundException naming each missing column, what names it, and the columns there are
    */
-  static void check(TargetSpec target, StructType rows) {
+  static void check(TargetSpec target, StructType rows, String unwritten) {
     // Spark resolves column names case-insensitively, and so do the writes.
     Set<String> present = Arrays.stream(rows.fieldNames()).map(n -> n.toLowerCase(Locale.ROOT))
         .collect(Collectors.toSet());
@@ -35,7 +36,7 @@ final class WriteColumns {
     if (!missing.isEmpty()) {
       throw new ColumnsNotFoundException("target " + target.name() + " names columns that its rows do not have: "
           + String.join(", ", missing) + "; the rows of " + target.from() + " have " + String.join(", ",
-          rows.fieldNames()));
+          rows.fieldNames()) + "; " + unwritten);
     }
   }
 

@@ -313,6 +313,22 @@ class IncrementalRunTest {
   }
 
   @Test
+  void anIncrementalRunWhoseTargetNamesAColumnItsRowsLackExitsTwoBeforeWritingIt() throws IOException {
+    Pipeline p = new Pipeline("delta", "missing_column");
+    p.upsert("1|eu|created|10.00|1|1");
+    p.run("full", T0, "live", ExitCodes.OK);
+    Commit full = p.latest("live");
+    p.upsert("1|eu|paid|10.00|2|1");
+
+    String output = p.lakepipe(List.of("run", p.spec, "--mode", "incremental", "--logical-time",
+        T0.plusSeconds(3600).toString(), "--set", "targets.open_orders.order-by=updated"), "live", ExitCodes.INVALID);
+    assertTrue(output.contains("lakepipe: target open_orders names columns that its rows do not have: order-by"
+        + " updated; the rows of open_orders have order_id, ") && output.contains("; nothing was written to it"),
+        output);
+    assertEquals(full, p.latest("live"));
+  }
+
+  @Test
   void anIncrementalRunOfAMergeOnReadIcebergSourceExitsTwoBeforeWritingAnything() throws IOException {
     Pipeline p = new Pipeline("iceberg", "mor_source", LAYOUT.withStorage(Storage.MERGE_ON_READ));
     p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1");
