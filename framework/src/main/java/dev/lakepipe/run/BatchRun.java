@@ -75,7 +75,9 @@ public final class BatchRun {
       // refuses, or a failed error-level check, publishes nothing of the run.
       Map<String, Dataset<Row>> approved = new LinkedHashMap<>();
       for (TargetSpec target : plan.writes()) {
-        Dataset<Row> rows = AlgebraicRefresh.rowsToStore(plan, target, views.get(target.from()));
+        Dataset<Row> computed = AlgebraicRefresh.rowsToStore(plan, target, views.get(target.from()));
+        // Checked rows are read by the audit's queries and again by the write: computed once.
+        Dataset<Row> rows = target.checks().isEmpty() ? computed : views.cache(computed);
         checkSchema(tables, target, rows.schema());
         approved.put(target.name(), gate.audit(target, rows,
             TableAfter.ofWrite(tables, target, !plan.incrementalSources(target).isEmpty()), record));
