@@ -20,6 +20,17 @@ public interface TableReader {
   Dataset<Row> snapshot();
 
   /**
+   * The records of the latest snapshot that do not fit the table's declared schema, with the columns {@code
+   * position} (the file), {@code raw_value} and {@code reason}; empty when the format parses no text.
+   * {@link #snapshot()} then holds the other records only.
+   *
+   * @throws TableNotFoundException when the table does not exist
+   */
+  default Optional<Dataset<Row>> badRecords() {
+    return Optional.empty();
+  }
+
+  /**
    * The table as it was at a version or timestamp.
    *
    * @throws TableNotFoundException when the table does not exist

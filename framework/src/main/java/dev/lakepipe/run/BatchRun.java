@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -61,7 +62,11 @@ public final class BatchRun {
     AuditGate gate = AuditGate.of(spark, plan, options);
     try (Views views = new Views(spark, options)) {
       for (SourceSpec source : plan.reads()) {
-        NodeResult read = Nodes.timed(NodeResult.Kind.READ, source.name(), () -> read(tables, source, views));
+        StreamQuarantine quarantine = StreamQuarantine.ofBatchSource(plan.spec().settings(),
+            plan.spec().name(), source.name());
+        NodeResult read = Nodes.timed(NodeResult.Kind.READ, source.name(), () -> read(tables, source, views,
+            source.quarantineBadRecords() ? Optional.of(bad -> quarantine.append(spark, source.name(), bad, context)
+                .map(c -> quarantine.location())) : Optional.empty()));
         read.commit().ifPresent(commit -> readCommits.put(source.name(), commit.id()));
         record.accept(read);
       }
@@ -110,6 +115,16 @@ public final class BatchRun {
    * the snapshot as of its latest commit, so the rows and the checkpoint recorded with them agree.
    */
   static Nodes.Outcome read(Tables tables, SourceSpec source, Views views) {
+    return read(tables, source, views, Optional.empty());
+  }
+
+  /**
+   * @param quarantine appends a source's bad records and says where; without it a bad record fails the read
+   * @throws IllegalStateException naming the file and the record, when a record does not fit the declared schema
+   *     and there is no quarantine
+   */
+  static Nodes.Outcome read(Tables tables, SourceSpec source, Views views,
+      Optional<Function<Dataset<Row>, Optional<String>>> quarantine) {
     TableReader reader = tables.reader(source);
     Optional<Commit> latest = source.asOf().isPresent() ? Optional.empty() : reader.latestCommit();
     Dataset<Row> rows = source.asOf().map(reader::asOf)
@@ -119,7 +134,21 @@ public final class BatchRun {
     // Read as of its latest commit, an incremental source's rows may be known from the commit's metadata.
     OptionalLong count = latest.filter(c -> source.incremental()).map(reader::rowsAt)
         .filter(OptionalLong::isPresent).orElseGet(() -> OptionalLong.of(rows.count()));
-    return new Nodes.Outcome(tables.describe(source), count, latest);
+    Optional<Dataset<Row>> bad = source.asOf().isPresent() || source.incremental() ? Optional.empty()
+        : reader.badRecords();
+    long quarantined = bad.map(Dataset::count).orElse(0L);
+    if (quarantined == 0) {
+      return new Nodes.Outcome(tables.describe(source), count, latest);
+    }
+    if (quarantine.isEmpty()) {
+      Row first = bad.get().first();
+      throw new IllegalStateException(quarantined + " bad record(s) in " + source.name() + ", the first in "
+          + first.getAs("position") + ": " + first.getAs("reason") + ": " + first.getAs("raw_value"));
+    }
+    String location = quarantine.get().apply(bad.get()).orElseThrow();
+    long used = count.orElseThrow();
+    return new Nodes.Outcome(tables.describe(source) + ", " + used + " used, " + quarantined + " quarantined to "
+        + location, OptionalLong.of(used + quarantined), latest);
   }
 
   /**

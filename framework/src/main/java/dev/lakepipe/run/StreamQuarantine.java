@@ -19,6 +19,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The records of one streaming target that could not be written, with why: a table under {@code
@@ -34,8 +35,25 @@ final class StreamQuarantine {
   private final TableAddress address;
 
   StreamQuarantine(EngineSettings settings, String pipeline, String target) {
-    this.address = TableAddresses.resolve(settings, format, target + "_quarantine",
-        Optional.of(StreamRun.folder(pipeline, target) + "/quarantine"), Optional.empty(), Map.of());
+    this(address(settings, target + "_quarantine", StreamRun.folder(pipeline, target) + "/quarantine"));
+  }
+
+  private StreamQuarantine(TableAddress address) {
+    this.address = address;
+  }
+
+  private static TableAddress address(EngineSettings settings, String name, String folder) {
+    return TableAddresses.resolve(settings, TableFormats.get(FORMAT), name, Optional.of(folder), Optional.empty(),
+        Map.of());
+  }
+
+  /**
+   * A quarantine of the same layout for a batch run's bad records of one source: {@code
+   * <warehouse>/_lakepipe/batch/<pipeline>/<source>/quarantine}.
+   */
+  static StreamQuarantine ofBatchSource(EngineSettings settings, String pipeline, String source) {
+    return new StreamQuarantine(address(settings, source + "_quarantine",
+        "_lakepipe/batch/" + pipeline + "/" + source + "/quarantine"));
   }
 
   /** Where the table is, for messages and readers. */
@@ -57,8 +75,22 @@ final class StreamQuarantine {
     if (marker.heldBy(reader(spark).latestCommit(), source)) {
       return Optional.empty();
     }
+    return append(spark, source, records, lit(marker.batchId()), context);
+  }
+
+  /**
+   * Appends the records of a batch run, whose batch_id is null.
+   *
+   * @param records rows with the columns position, raw_value and reason
+   */
+  Optional<Commit> append(SparkSession spark, String source, Dataset<Row> records, CommitContext context) {
+    return append(spark, source, records, lit(null).cast(DataTypes.LongType), context);
+  }
+
+  private Optional<Commit> append(SparkSession spark, String source, Dataset<Row> records, Column batchId,
+      CommitContext context) {
     Column[] columns = {lit(source).as("source"), records.col("position"), records.col("raw_value"),
-        records.col("reason"), lit(marker.batchId()).as("batch_id"), lit(context.runId()).as("run_id"),
+        records.col("reason"), batchId.as("batch_id"), lit(context.runId()).as("run_id"),
         current_timestamp().as("quarantined_at")};
     return Optional.of(format.writer(spark, address, TableLayout.unkeyed(List.of()))
         .append(records.select(columns), context));

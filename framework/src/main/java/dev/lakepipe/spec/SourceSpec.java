@@ -15,6 +15,8 @@ import java.util.Optional;
  *     such as Kafka); they read the other sources' snapshots at every micro-batch
  * @param watermark for a streamed source, how late its rows may come
  * @param queryType which view of a merge-on-read table it reads ({@link QueryType#SNAPSHOT} unless the spec says)
+ * @param quarantineBadRecords whether a batch run quarantines the records of a JSON or CSV source that do not fit
+ *     its declared schema ({@code on-bad-record = quarantine}, the default) rather than failing
  */
 public record SourceSpec(
     String name,
@@ -27,7 +29,8 @@ public record SourceSpec(
     Map<String, String> options,
     boolean streamed,
     Optional<WatermarkSpec> watermark,
-    QueryType queryType) {
+    QueryType queryType,
+    boolean quarantineBadRecords) {
   public SourceSpec {
     options = Map.copyOf(options);
   }
@@ -35,6 +38,7 @@ public record SourceSpec(
   /** A source that streaming runs do not stream. */
   public SourceSpec(String name, String format, Optional<String> path, Optional<String> table, Optional<String> schema,
       Optional<AsOf> asOf, boolean incremental, Map<String, String> options) {
-    this(name, format, path, table, schema, asOf, incremental, options, false, Optional.empty(), QueryType.SNAPSHOT);
+    this(name, format, path, table, schema, asOf, incremental, options, false, Optional.empty(), QueryType.SNAPSHOT,
+        true);
   }
 }

@@ -25,7 +25,7 @@ final class SpecValidator {
           "streaming");
   static final Set<String> SPARK_KEYS = Set.of("master", "app-name", "conf");
   static final Set<String> SOURCE_KEYS =
-      Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "watermark",
+      Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "watermark", "on-bad-record",
           "query-type", "description");
   static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
   static final Set<String> TARGET_KEYS = Set.of(
@@ -152,6 +152,12 @@ final class SpecValidator {
     Optional<String> timestamp = section.text("timestamp");
     Map<String, String> options = section.settings("options");
     Optional<String> queryTypeName = section.string("query-type");
+    Optional<String> onBadRecord = section.string("on-bad-record");
+    onBadRecord.filter(v -> !v.equals("quarantine") && !v.equals("fail")).ifPresent(v -> section.problem(
+        "on-bad-record", "unknown on-bad-record '" + v + "' (known: quarantine, fail)"));
+    if (section.has("on-bad-record") && schema.isEmpty()) {
+      section.problem("on-bad-record", "on-bad-record applies to a json or csv source with a declared schema");
+    }
     Optional<QueryType> queryType = queryTypeName.flatMap(QueryType::fromSpecName);
     queryTypeName.filter(q -> queryType.isEmpty()).ifPresent(q -> section.problem("query-type", "unknown query-type '"
         + q + "'" + Names.suggestion(q, QueryType.specNames()) + " (known: " + String.join(", ", QueryType.specNames())
@@ -225,7 +231,7 @@ final class SpecValidator {
         ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
         : Optional.empty();
     return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options,
-        streamed, watermark, queryType.orElse(QueryType.SNAPSHOT)));
+        streamed, watermark, queryType.orElse(QueryType.SNAPSHOT), !onBadRecord.filter("fail"::equals).isPresent()));
   }
 
   private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {

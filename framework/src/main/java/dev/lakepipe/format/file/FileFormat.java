@@ -22,14 +22,17 @@ import org.apache.spark.sql.SparkSession;
 public class FileFormat implements TableFormat {
   private final String type;
   private final Map<String, String> defaults;
+  private final boolean parsesText;
 
   /**
    * @param type the Spark data source name, also the format's name in specs
    * @param defaults options used unless the spec sets them
+   * @param parsesText whether the files are text parsed into rows, whose records may not fit the declared schema
    */
-  protected FileFormat(String type, Map<String, String> defaults) {
+  protected FileFormat(String type, Map<String, String> defaults, boolean parsesText) {
     this.type = type;
     this.defaults = Map.copyOf(defaults);
+    this.parsesText = parsesText;
   }
 
   @Override
@@ -64,7 +67,7 @@ public class FileFormat implements TableFormat {
 
   @Override
   public TableReader reader(SparkSession spark, TableAddress address) {
-    return new FileReader(spark, address, type, sparkOptions(address));
+    return new FileReader(spark, address, type, sparkOptions(address), parsesText);
   }
 
   @Override

@@ -4,10 +4,15 @@ import dev.lakepipe.format.AbstractTableReader;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableFormat;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
@@ -15,15 +20,25 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads the files under a path, with the declared schema when the spec gives one. */
 final class FileReader extends AbstractTableReader {
   private final SparkSession spark;
   private final String type;
-  private final Map<String, String> options;
+  private static final String CORRUPT = "_lakepipe_corrupt";
+  private static final String FILE = "_lakepipe_file";
 
-  FileReader(SparkSession spark, TableAddress address, String type, Map<String, String> options) {
+  private final Map<String, String> options;
+  private final boolean parsesText;
+  private Dataset<Row> cached;
+
+  /** @param parsesText whether the files are text parsed into rows (JSON, CSV), whose records may not parse */
+  FileReader(SparkSession spark, TableAddress address, String type, Map<String, String> options,
+      boolean parsesText) {
     super(address);
+    this.parsesText = parsesText;
     this.spark = spark;
     this.type = type;
     this.options = Map.copyOf(options);
@@ -42,9 +57,37 @@ final class FileReader extends AbstractTableReader {
 
   @Override
   protected Dataset<Row> readSnapshot() {
-    DataFrameReader reader = spark.read().format(type).options(options);
+    return parsed().map(rows -> rows.where(col(CORRUPT).isNull()).drop(CORRUPT, FILE)).orElseGet(() -> {
+      DataFrameReader reader = spark.read().format(type).options(options);
+      String schema = address.options().get(TableFormat.SCHEMA_OPTION);
+      return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
+    });
+  }
+
+  @Override
+  public Optional<Dataset<Row>> badRecords() {
+    return parsed().map(rows -> rows.where(col(CORRUPT).isNotNull()).select(col(FILE).as("position"),
+        col(CORRUPT).as("raw_value"), lit("not " + type.toUpperCase(Locale.ROOT) + " of the declared schema ("
+            + address.options().get(TableFormat.SCHEMA_OPTION) + ")").as("reason")));
+  }
+
+  /**
+   * Text files with a declared schema, read in Spark's PERMISSIVE mode: a line that is not JSON, a CSV row with
+   * the wrong number of fields and a value that does not fit its type keep their raw text in the corrupt-record
+   * column instead of being dropped or nulled. Cached: Spark refuses to read the corrupt-record column alone.
+   */
+  private Optional<Dataset<Row>> parsed() {
     String schema = address.options().get(TableFormat.SCHEMA_OPTION);
-    return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
+    if (!parsesText || schema == null) {
+      return Optional.empty();
+    }
+    if (cached == null) {
+      cached = spark.read().format(type).options(options).option("mode", "PERMISSIVE")
+          .option("columnNameOfCorruptRecord", CORRUPT)
+          .schema(StructType.fromDDL(schema).add(CORRUPT, DataTypes.StringType)).load(address.requirePath())
+          .withColumn(FILE, input_file_name()).persist();
+    }
+    return Optional.of(cached);
   }
 
   /**
