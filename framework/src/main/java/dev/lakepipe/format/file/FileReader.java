@@ -1,25 +1,32 @@
 package dev.lakepipe.format.file;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
 import dev.lakepipe.format.AbstractTableReader;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableFormat;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -32,7 +39,6 @@ final class FileReader extends AbstractTableReader {
 
   private final Map<String, String> options;
   private final boolean parsesText;
-  private Dataset<Row> cached;
 
   /** @param parsesText whether the files are text parsed into rows (JSON, CSV), whose records may not parse */
   FileReader(SparkSession spark, TableAddress address, String type, Map<String, String> options,
@@ -57,7 +63,7 @@ final class FileReader extends AbstractTableReader {
 
   @Override
   protected Dataset<Row> readSnapshot() {
-    return parsed().map(rows -> rows.where(col(CORRUPT).isNull()).drop(CORRUPT, FILE)).orElseGet(() -> {
+    return parsed().map(rows -> rows.where(col(CORRUPT).isNull().and(readsEveryColumn(rows))).drop(CORRUPT, FILE)).orElseGet(() -> {
       DataFrameReader reader = spark.read().format(type).options(options);
       String schema = address.options().get(TableFormat.SCHEMA_OPTION);
       return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
@@ -66,28 +72,36 @@ final class FileReader extends AbstractTableReader {
 
   @Override
   public Optional<Dataset<Row>> badRecords() {
-    return parsed().map(rows -> rows.where(col(CORRUPT).isNotNull()).select(col(FILE).as("position"),
-        col(CORRUPT).as("raw_value"), lit("not " + type.toUpperCase(Locale.ROOT) + " of the declared schema ("
-            + address.options().get(TableFormat.SCHEMA_OPTION) + ")").as("reason")));
+    return parsed().map(rows -> rows.where(col(CORRUPT).isNotNull().and(readsEveryColumn(rows)))
+        .select(col(FILE).as("position"), col(CORRUPT).as("raw_value"), lit("not " + type.toUpperCase(Locale.ROOT)
+            + " of the declared schema (" + address.options().get(TableFormat.SCHEMA_OPTION) + ")").as("reason")));
+  }
+
+  /**
+   * Spark refuses a scan of text files that reads the corrupt-record column alone (counting the good rows, or
+   * selecting the bad ones); this condition, always true, makes the scan read the declared columns too, so the
+   * files need not be cached first.
+   */
+  private static Column readsEveryColumn(Dataset<Row> rows) {
+    Column[] declared = Arrays.stream(rows.columns()).filter(c -> !c.equals(CORRUPT) && !c.equals(FILE))
+        .map(functions::col).toArray(Column[]::new);
+    return length(to_json(struct(declared))).geq(0);
   }
 
   /**
    * Text files with a declared schema, read in Spark's PERMISSIVE mode: a line that is not JSON, a CSV row with
    * the wrong number of fields and a value that does not fit its type keep their raw text in the corrupt-record
-   * column instead of being dropped or nulled. Cached: Spark refuses to read the corrupt-record column alone.
+   * column instead of being dropped or nulled.
    */
   private Optional<Dataset<Row>> parsed() {
     String schema = address.options().get(TableFormat.SCHEMA_OPTION);
     if (!parsesText || schema == null) {
       return Optional.empty();
     }
-    if (cached == null) {
-      cached = spark.read().format(type).options(options).option("mode", "PERMISSIVE")
-          .option("columnNameOfCorruptRecord", CORRUPT)
-          .schema(StructType.fromDDL(schema).add(CORRUPT, DataTypes.StringType)).load(address.requirePath())
-          .withColumn(FILE, input_file_name()).persist();
-    }
-    return Optional.of(cached);
+    return Optional.of(spark.read().format(type).options(options).option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .schema(StructType.fromDDL(schema).add(CORRUPT, DataTypes.StringType)).load(address.requirePath())
+        .withColumn(FILE, input_file_name()));
   }
 
   /**
