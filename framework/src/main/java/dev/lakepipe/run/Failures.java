@@ -1,5 +1,7 @@
 package dev.lakepipe.run;
 
+import org.apache.spark.sql.streaming.StreamingQueryException;
+
 /** Says why something failed, in one line a user can act on. */
 final class Failures {
   private Failures() {}
@@ -10,6 +12,10 @@ final class Failures {
    * parse messages open with a line break. Never empty.
    */
   static String reason(Throwable failure) {
+    // A streaming query's failure only wraps what its micro-batch threw, naming the query by its ids.
+    if (failure instanceof StreamingQueryException && failure.getCause() != null) {
+      return reason(failure.getCause());
+    }
     String outer = firstLine(failure);
     String inner = outer;
     for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {

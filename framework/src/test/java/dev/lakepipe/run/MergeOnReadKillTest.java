@@ -80,7 +80,7 @@ class MergeOnReadKillTest {
     Process child = new ProcessBuilder(childCommand(p.arguments(arguments, "live")))
         .directory(log.toFile()).redirectOutput(log.resolve("stdout.txt").toFile())
         .redirectError(log.resolve("stderr.txt").toFile()).start();
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     while (files(folder).stream().filter(f -> !before.contains(f) && f.toString().contains("/live_"))
         .noneMatch(trigger)) {
       if (!child.isAlive() || System.nanoTime() > deadline) {
@@ -97,7 +97,8 @@ class MergeOnReadKillTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+Ignore") || a.startsWith("-Djdk."))
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+Ignore") || a.startsWith("-Djdk.")
+            || a.startsWith("-Djol."))
         .forEach(command::add);
     command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
