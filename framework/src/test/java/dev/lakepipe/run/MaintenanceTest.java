@@ -29,7 +29,7 @@ class MaintenanceTest {
   private static final String SPEC = "src/test/resources/specs/maintenance/orders.conf";
 
   @ParameterizedTest
-  @ValueSource(strings = {"delta", "iceberg"})
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
   void maintenanceKeepsWhatACheckpointNeeds(String format) throws IOException {
     IncrementalRunTest.Pipeline p = new IncrementalRunTest.Pipeline(format, "mnt_" + format);
     p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1", "3|eu|created|30.00|1|2");

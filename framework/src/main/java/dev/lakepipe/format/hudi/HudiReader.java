@@ -251,7 +251,7 @@ final class HudiReader extends AbstractTableReader {
   }
 
   /** A fresh view of the timeline, or empty when there is no Hudi table at the path. */
-  private Optional<HoodieTableMetaClient> metaClient() {
+  Optional<HoodieTableMetaClient> metaClient() {
     String path = address.requirePath();
     Path properties = new Path(new Path(path, HoodieTableMetaClient.METAFOLDER_NAME), HoodieTableConfig.HOODIE_PROPERTIES_FILE);
     try {
