@@ -19,14 +19,12 @@ public final class HudiFormat extends LakeTableFormat {
   static final String MERGE_ON_READ_CHANGES =
       "Hudi's CDC query (through 1.1) loses DECIMAL values in the images it builds from log files";
 
-  /** Hudi's writes bin-pack small files already; lakepipe does not cluster Hudi tables. */
-  private static final Map<MaintenanceOption, String> NOT_CLUSTERED = Map.of(
-      MaintenanceOption.TARGET_FILE_SIZE, "lakepipe does not cluster Hudi tables (Hudi's writes fill small files"
-          + " up to hoodie.parquet.max.file.size, an option of the target)",
-      MaintenanceOption.Z_ORDER, "lakepipe does not cluster Hudi tables");
+  /** Hudi's clustering sorts by columns in its own ways (linear, Z-order, Hilbert); lakepipe clusters by size only. */
+  private static final Map<MaintenanceOption, String> NOT_MAINTAINED = Map.of(
+      MaintenanceOption.Z_ORDER, "lakepipe clusters Hudi tables by file size only");
 
   public HudiFormat() {
-    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), NOT_CLUSTERED);
+    super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), NOT_MAINTAINED);
   }
 
   @Override

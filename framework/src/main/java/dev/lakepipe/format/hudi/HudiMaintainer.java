@@ -30,6 +30,7 @@ import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
 import org.apache.hudi.common.util.Option;
 import org.apache.hudi.config.HoodieArchivalConfig;
 import org.apache.hudi.config.HoodieCleanConfig;
+import org.apache.hudi.config.HoodieClusteringConfig;
 import org.apache.hudi.config.HoodieCompactionConfig;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,9 +39,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Maintains a Hudi table with Hudi's Java write client, as its table services do: a merge-on-read table's log files
  * are compacted into its base files, the cleaner (KEEP_LATEST_COMMITS) removes the file versions that no kept commit
- * reads, and a restore rolls back every commit after an earlier one. Hudi's own writes already bin-pack small files,
- * so there is no separate clustering. Compactions, cleans and restores are not writes for {@link HudiReader}, so the
- * latest write's lakepipe properties, with its checkpoints, stay the latest commit's.
+ * reads, and a restore rolls back every commit after an earlier one. Clustering rewrites small files into files of
+ * the target size. Compactions, cleans and restores are not writes for {@link HudiReader}, so the latest write's
+ * lakepipe properties, with its checkpoints, stay the latest commit's; a clustering commit carries them over.
  */
 final class HudiMaintainer implements TableMaintainer {
   private final SparkSession spark;
@@ -73,25 +74,38 @@ final class HudiMaintainer implements TableMaintainer {
   }
 
   /**
-   * Compacts every file slice with log files of a merge-on-read table; a copy-on-write table has none.
+   * Compacts every file slice with log files of a merge-on-read table (a copy-on-write table has none), then
+   * clusters the files smaller than the target size into files of that size. The clustering commit is a write for
+   * {@link HudiReader}, so it carries the latest write's lakepipe properties.
    *
-   * @throws IllegalArgumentException when a target file size or Z-order columns are given: lakepipe does not
-   *     cluster Hudi tables (the spec validator refuses both keys before)
+   * @throws IllegalArgumentException when Z-order columns are given: lakepipe clusters Hudi tables by size only (the
+   *     spec validator refuses the key before)
    */
   @Override
   public void compact(OptionalLong targetFileSize, List<String> zOrder) {
-    if (targetFileSize.isPresent() || !zOrder.isEmpty()) {
-      throw new IllegalArgumentException("lakepipe does not cluster Hudi tables: no target file size or Z-order");
+    if (!zOrder.isEmpty()) {
+      throw new IllegalArgumentException("lakepipe clusters Hudi tables by file size only, not along a Z-order");
     }
-    if (metaClient().getTableType() != HoodieTableType.MERGE_ON_READ) {
-      return;
+    if (metaClient().getTableType() == HoodieTableType.MERGE_ON_READ) {
+      withClient(Map.of(HoodieCompactionConfig.INLINE_COMPACT_NUM_DELTA_COMMITS.key(), "1"), client -> {
+        Option<String> instant = client.scheduleCompaction(
+            Option.of(MaintenanceCommits.properties(reader.latestCommit())));
+        if (instant.isPresent()) {
+          client.compact(instant.get(), true);
+        }
+      });
     }
-    withClient(Map.of(HoodieCompactionConfig.INLINE_COMPACT_NUM_DELTA_COMMITS.key(), "1"), client -> {
-      // The plan's extra metadata goes into the compaction commit: the latest write's properties, marked.
-      Option<String> instant = client.scheduleCompaction(
+    Map<String, String> clustering = new HashMap<>(Map.of(HoodieClusteringConfig.INLINE_CLUSTERING_MAX_COMMITS.key(), "1"));
+    targetFileSize.ifPresent(size -> {
+      clustering.put(HoodieClusteringConfig.PLAN_STRATEGY_TARGET_FILE_MAX_BYTES.key(), Long.toString(size));
+      clustering.put(HoodieClusteringConfig.PLAN_STRATEGY_SMALL_FILE_LIMIT.key(), Long.toString(size));
+    });
+    withClient(clustering, client -> {
+      // The plan's extra metadata goes into the clustering (replace) commit.
+      Option<String> instant = client.scheduleClustering(
           Option.of(MaintenanceCommits.properties(reader.latestCommit())));
       if (instant.isPresent()) {
-        client.compact(instant.get(), true);
+        client.cluster(instant.get(), true);
       }
     });
   }
