@@ -5,7 +5,6 @@ import static org.apache.hudi.common.table.timeline.InstantComparison.compareTim
 
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.HistoryUnavailableException;
-import dev.lakepipe.format.MaintenanceCommits;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableNotFoundException;
@@ -40,8 +39,8 @@ import org.apache.spark.sql.SparkSession;
  * Maintains a Hudi table with Hudi's Java write client, as its table services do: a merge-on-read table's log files
  * are compacted into its base files, the cleaner (KEEP_LATEST_COMMITS) removes the file versions that no kept commit
  * reads, and a restore rolls back every commit after an earlier one. Clustering rewrites small files into files of
- * the target size. Compactions, cleans and restores are not writes for {@link HudiReader}, so the latest write's
- * lakepipe properties, with its checkpoints, stay the latest commit's; a clustering commit carries them over.
+ * the target size. Compactions, clusterings, cleans and restores change no rows and are not writes for
+ * {@link HudiReader}, so the latest write's lakepipe properties, with its checkpoints, stay the latest commit's.
  */
 final class HudiMaintainer implements TableMaintainer {
   private final SparkSession spark;
@@ -75,8 +74,7 @@ final class HudiMaintainer implements TableMaintainer {
 
   /**
    * Compacts every file slice with log files of a merge-on-read table (a copy-on-write table has none), then
-   * clusters the files smaller than the target size into files of that size. The clustering commit is a write for
-   * {@link HudiReader}, so it carries the latest write's lakepipe properties.
+   * clusters the files smaller than the target size into files of that size.
    *
    * @throws IllegalArgumentException when Z-order columns are given: lakepipe clusters Hudi tables by size only (the
    *     spec validator refuses the key before)
@@ -88,8 +86,7 @@ final class HudiMaintainer implements TableMaintainer {
     }
     if (metaClient().getTableType() == HoodieTableType.MERGE_ON_READ) {
       withClient(Map.of(HoodieCompactionConfig.INLINE_COMPACT_NUM_DELTA_COMMITS.key(), "1"), client -> {
-        Option<String> instant = client.scheduleCompaction(
-            Option.of(MaintenanceCommits.properties(reader.latestCommit())));
+        Option<String> instant = client.scheduleCompaction(Option.empty());
         if (instant.isPresent()) {
           client.compact(instant.get(), true);
         }
@@ -101,9 +98,7 @@ final class HudiMaintainer implements TableMaintainer {
       clustering.put(HoodieClusteringConfig.PLAN_STRATEGY_SMALL_FILE_LIMIT.key(), Long.toString(size));
     });
     withClient(clustering, client -> {
-      // The plan's extra metadata goes into the clustering (replace) commit.
-      Option<String> instant = client.scheduleClustering(
-          Option.of(MaintenanceCommits.properties(reader.latestCommit())));
+      Option<String> instant = client.scheduleClustering(Option.empty());
       if (instant.isPresent()) {
         client.cluster(instant.get(), true);
       }
