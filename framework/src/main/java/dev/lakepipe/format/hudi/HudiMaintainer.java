@@ -92,7 +92,8 @@ final class HudiMaintainer implements TableMaintainer {
         }
       });
     }
-    Map<String, String> clustering = new HashMap<>(Map.of(HoodieClusteringConfig.INLINE_CLUSTERING_MAX_COMMITS.key(), "1"));
+    Map<String, String> clustering = new HashMap<>(
+        Map.of(HoodieClusteringConfig.INLINE_CLUSTERING_MAX_COMMITS.key(), "1"));
     targetFileSize.ifPresent(size -> {
       clustering.put(HoodieClusteringConfig.PLAN_STRATEGY_TARGET_FILE_MAX_BYTES.key(), Long.toString(size));
       clustering.put(HoodieClusteringConfig.PLAN_STRATEGY_SMALL_FILE_LIMIT.key(), Long.toString(size));
