@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** Restores a table to an earlier commit, so that the hours after it can be recomputed. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
     description = {"Restore a table to an earlier commit of its history (Delta RESTORE, Iceberg rollback to a"
-        + " snapshot). The commit's checkpoints become the latest: the next incremental run of the pipeline that"
+        + " snapshot, Hudi restore). The commit's checkpoints become the latest: the next incremental run of the pipeline that"
         + " writes the table recomputes everything after it.",
         "Exit codes: 0 success, 1 failure, 2 invalid arguments, 4 a run holds the table's lock."})
 final class RollbackCommand implements Callable<Integer> {

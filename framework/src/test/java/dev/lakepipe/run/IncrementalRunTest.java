@@ -55,7 +55,7 @@ class IncrementalRunTest {
       .add("amount", DataTypes.createDecimalType(12, 2))
       .add("updated_at", DataTypes.TimestampType)
       .add("order_date", DataTypes.DateType);
-  private static final TableLayout LAYOUT =
+  static final TableLayout LAYOUT =
       new TableLayout(List.of("order_id"), Optional.of("updated_at"), List.of("order_date"));
   private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");

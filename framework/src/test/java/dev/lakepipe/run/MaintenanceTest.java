@@ -9,6 +9,7 @@ import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +31,7 @@ class MaintenanceTest {
   private static final String SPEC = "src/test/resources/specs/maintenance/orders.conf";
 
   @ParameterizedTest
-  @ValueSource(strings = {"delta", "iceberg"})
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
   void maintenanceKeepsWhatACheckpointNeeds(String format) throws IOException {
     IncrementalRunTest.Pipeline p = new IncrementalRunTest.Pipeline(format, "mnt_" + format);
     p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1", "3|eu|created|30.00|1|2");
@@ -87,6 +89,24 @@ class MaintenanceTest {
     }
     String unknown = maintain(p, "delta", ExitCodes.INVALID, "--target", "nope");
     assertTrue(unknown.contains("--target nope: not a target of orders_maintenance (targets: orders)"), unknown);
+  }
+
+  /** A Hudi merge-on-read table's log files are compacted; its latest write keeps its lakepipe properties. */
+  @Test
+  void hudiMergeOnReadLogFilesAreCompacted() throws IOException {
+    IncrementalRunTest.Pipeline p = new IncrementalRunTest.Pipeline("hudi", "mnt_hudi_mor",
+        IncrementalRunTest.LAYOUT.withStorage(Storage.MERGE_ON_READ));
+    p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1");
+    p.upsert("1|eu|paid|10.00|2|1");
+    p.upsert("2|us|paid|20.00|2|1");
+    Commit latest = reader(p).latestCommit().orElseThrow();
+    List<Row> rows = reader(p).snapshot().orderBy("order_id").collectAsList();
+
+    String maintained = maintain(p, "hudi", ExitCodes.OK);
+    assertTrue(maintained.contains(" 2 delete files, 3 commits") && maintained.contains(" 0 delete files, "),
+        maintained);
+    assertEquals(latest.properties(), reader(p).latestCommit().orElseThrow().properties());
+    assertEquals(rows, reader(p).snapshot().orderBy("order_id").collectAsList());
   }
 
   private static dev.lakepipe.format.TableReader reader(IncrementalRunTest.Pipeline p) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RollbackTest {
   @ParameterizedTest
-  @ValueSource(strings = {"delta", "iceberg"})
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
   void undoingTwoHoursAndRecomputingGivesTheSameTable(String format) throws IOException {
     IncrementalRunTest.Pipeline p = new IncrementalRunTest.Pipeline(format, "rb_" + format);
     p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1", "3|eu|created|30.00|1|2");

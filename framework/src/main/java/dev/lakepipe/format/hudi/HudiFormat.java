@@ -4,14 +4,13 @@ import dev.lakepipe.format.Addressing;
 import dev.lakepipe.format.LakeTableFormat;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.MaintenanceOption;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /** Apache Hudi tables, addressed by path. */
@@ -20,10 +19,9 @@ public final class HudiFormat extends LakeTableFormat {
   static final String MERGE_ON_READ_CHANGES =
       "Hudi's CDC query (through 1.1) loses DECIMAL values in the images it builds from log files";
 
-  /** lakepipe does not maintain Hudi tables yet: merge-on-read ones compact inline (see {@link HudiWriter}). */
-  private static final Map<MaintenanceOption, String> NOT_MAINTAINED = Arrays.stream(MaintenanceOption.values())
-      .collect(Collectors.toMap(option -> option, option -> "lakepipe does not maintain Hudi tables yet"
-          + " (merge-on-read ones compact inline every 10 delta commits)"));
+  /** Hudi's clustering sorts by columns in its own ways (linear, Z-order, Hilbert); lakepipe clusters by size only. */
+  private static final Map<MaintenanceOption, String> NOT_MAINTAINED = Map.of(
+      MaintenanceOption.Z_ORDER, "lakepipe clusters Hudi tables by file size only");
 
   public HudiFormat() {
     super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), NOT_MAINTAINED);
@@ -40,6 +38,11 @@ public final class HudiFormat extends LakeTableFormat {
         "spark.sql.extensions", "org.apache.spark.sql.hudi.HoodieSparkSessionExtension",
         "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
         "spark.kryo.registrator", "org.apache.spark.HoodieSparkKryoRegistrar");
+  }
+
+  @Override
+  public TableMaintainer maintainer(SparkSession spark, TableAddress address) {
+    return new HudiMaintainer(spark, address, new HudiReader(spark, address));
   }
 
   @Override

@@ -32,10 +32,12 @@ import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableConfig;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.cdc.HoodieCDCSupplementalLoggingMode;
+import org.apache.hudi.common.table.timeline.HoodieActiveTimeline;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.common.table.timeline.TimelineUtils;
 import org.apache.hudi.common.util.CleanerUtils;
+import org.apache.hudi.common.util.ClusteringUtils;
 import org.apache.hudi.hadoop.fs.HadoopFSUtils;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -237,9 +239,14 @@ final class HudiReader extends AbstractTableReader {
     }
   }
 
-  /** The completed writes; a merge-on-read table's compactions (its only "commit" actions) are not writes. */
+  /**
+   * The completed writes; a merge-on-read table's compactions (its only "commit" actions) and clusterings change no
+   * rows, so they are not writes.
+   */
   private static HoodieTimeline completedCommits(HoodieTableMetaClient client) {
-    HoodieTimeline commits = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+    HoodieActiveTimeline timeline = client.getActiveTimeline();
+    HoodieTimeline commits = timeline.getCommitsTimeline().filterCompletedInstants()
+        .filter(instant -> !ClusteringUtils.isCompletedClusteringInstant(instant, timeline));
     return client.getTableType() == HoodieTableType.MERGE_ON_READ
         ? commits.filter(instant -> !instant.getAction().equals(HoodieTimeline.COMMIT_ACTION))
         : commits;
@@ -251,7 +258,7 @@ final class HudiReader extends AbstractTableReader {
   }
 
   /** A fresh view of the timeline, or empty when there is no Hudi table at the path. */
-  private Optional<HoodieTableMetaClient> metaClient() {
+  Optional<HoodieTableMetaClient> metaClient() {
     String path = address.requirePath();
     Path properties = new Path(new Path(path, HoodieTableMetaClient.METAFOLDER_NAME), HoodieTableConfig.HOODIE_PROPERTIES_FILE);
     try {

@@ -37,6 +37,15 @@ final class HudiWriter extends AbstractTableWriter {
   /** How many delta commits a merge-on-read table takes before a write compacts it. */
   private static final int COMPACTION_DELTA_COMMITS = 10;
 
+  /**
+   * The index of a table with keys: every write client of such a table must name it, or Hudi drops the index from
+   * the metadata table.
+   */
+  static final Map<String, String> KEYED_INDEX = Map.of(
+      "hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX",
+      "hoodie.metadata.global.record.level.index.enable", "true",
+      "hoodie.record.index.update.partition.path", "true");
+
   private final HudiReader table;
 
   static {
@@ -138,9 +147,7 @@ final class HudiWriter extends AbstractTableWriter {
       // A key is unique across partitions. The record-level index (in the metadata table) looks keys up instead of
       // reading the keys of every base file, finds a key to delete without its partition, and moves a row whose
       // partition an upsert changes.
-      options.put("hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX");
-      options.put("hoodie.metadata.global.record.level.index.enable", "true");
-      options.put("hoodie.record.index.update.partition.path", "true");
+      options.putAll(KEYED_INDEX);
     }
     if (layout.isPartitioned()) {
       options.put("hoodie.datasource.write.partitionpath.field", String.join(",", layout.partitionBy()));
