@@ -35,7 +35,6 @@ final class FileReader extends AbstractTableReader {
   private final SparkSession spark;
   private final String type;
   private static final String CORRUPT = "_lakepipe_corrupt";
-  private static final String FILE = "_lakepipe_file";
 
   private final Map<String, String> options;
   private final boolean parsesText;
@@ -63,18 +62,20 @@ final class FileReader extends AbstractTableReader {
 
   @Override
   protected Dataset<Row> readSnapshot() {
-    return parsed().map(rows -> rows.where(col(CORRUPT).isNull().and(readsEveryColumn(rows))).drop(CORRUPT, FILE)).orElseGet(() -> {
-      DataFrameReader reader = spark.read().format(type).options(options);
-      String schema = address.options().get(TableFormat.SCHEMA_OPTION);
-      return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
-    });
+    return parsed().map(rows -> rows.where(col(CORRUPT).isNull().and(readsEveryColumn(rows))).drop(CORRUPT))
+        .orElseGet(() -> {
+          DataFrameReader reader = spark.read().format(type).options(options);
+          String schema = address.options().get(TableFormat.SCHEMA_OPTION);
+          return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
+        });
   }
 
   @Override
   public Optional<Dataset<Row>> badRecords() {
+    String reason = "not " + type.toUpperCase(Locale.ROOT) + " of the declared schema ("
+        + address.options().get(TableFormat.SCHEMA_OPTION) + ")";
     return parsed().map(rows -> rows.where(col(CORRUPT).isNotNull().and(readsEveryColumn(rows)))
-        .select(col(FILE).as("position"), col(CORRUPT).as("raw_value"), lit("not " + type.toUpperCase(Locale.ROOT)
-            + " of the declared schema (" + address.options().get(TableFormat.SCHEMA_OPTION) + ")").as("reason")));
+        .select(input_file_name().as("position"), col(CORRUPT).as("raw_value"), lit(reason).as("reason")));
   }
 
   /**
@@ -83,7 +84,7 @@ final class FileReader extends AbstractTableReader {
    * files need not be cached first.
    */
   private static Column readsEveryColumn(Dataset<Row> rows) {
-    Column[] declared = Arrays.stream(rows.columns()).filter(c -> !c.equals(CORRUPT) && !c.equals(FILE))
+    Column[] declared = Arrays.stream(rows.columns()).filter(c -> !c.equals(CORRUPT))
         .map(functions::col).toArray(Column[]::new);
     return length(to_json(struct(declared))).geq(0);
   }
@@ -91,7 +92,8 @@ final class FileReader extends AbstractTableReader {
   /**
    * Text files with a declared schema, read in Spark's PERMISSIVE mode: a line that is not JSON, a CSV row with
    * the wrong number of fields and a value that does not fit its type keep their raw text in the corrupt-record
-   * column instead of being dropped or nulled.
+   * column instead of being dropped or nulled. Deterministic (no file name column): a MERGE refuses a source that
+   * is not.
    */
   private Optional<Dataset<Row>> parsed() {
     String schema = address.options().get(TableFormat.SCHEMA_OPTION);
@@ -100,8 +102,7 @@ final class FileReader extends AbstractTableReader {
     }
     return Optional.of(spark.read().format(type).options(options).option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
-        .schema(StructType.fromDDL(schema).add(CORRUPT, DataTypes.StringType)).load(address.requirePath())
-        .withColumn(FILE, input_file_name()));
+        .schema(StructType.fromDDL(schema).add(CORRUPT, DataTypes.StringType)).load(address.requirePath()));
   }
 
   /**
