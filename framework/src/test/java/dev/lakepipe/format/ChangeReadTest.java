@@ -268,9 +268,54 @@ class ChangeReadTest {
     assertEquals(List.of("1", "1"), deletionVectors, "the update and the delete each marked a row of a file");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"hudi", "iceberg"})
-  void mergeOnReadTablesWhoseChangesCannotBeReadAreRefusedClearly(String format) {
+  @Test
+  void icebergMergeOnReadTablesGiveExactChangesFromDeletionVectors() {
+    assertEquals(Optional.empty(), TableFormats.get("iceberg").changeReadLimit(Storage.MERGE_ON_READ));
+    Table table = new Table("iceberg", LAYOUT.withStorage(Storage.MERGE_ON_READ));
+    Commit created = table.write(c -> table.writer.upsert(
+        rows("1|created|10.50|1|1", "2|created|20.00|1|1", "3|created|30.00|1|1", "4|created|40.25|1|2"), c));
+    Commit updated = table.write(c -> table.writer.upsert(rows("1|paid|11.25|2|1", "5|created|50.00|2|2"), c));
+    table.write(c -> table.writer.delete(keys(3), c).orElseThrow());
+    // A second update of an updated row: its deletion vector now holds two positions, one of them new.
+    table.write(c -> table.writer.upsert(rows("2|paid|20.00|3|1"), c));
+
+    table.reader.checkChangeReads();
+    assertEquals(sorted("1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|11.25|2|1",
+        "1 insert 5|created|50.00|2|2", "2 delete 3|created|30.00|1|1", "3 update_preimage 2|created|20.00|1|1",
+        "3 update_postimage 2|paid|20.00|3|1"), render(table.reader.changes(created.id(), KEYS)));
+    assertEquals(sorted("1 delete 3|created|30.00|1|1", "2 update_preimage 2|created|20.00|1|1",
+        "2 update_postimage 2|paid|20.00|3|1"), render(table.reader.changes(updated.id(), KEYS)));
+    List<String> deleteFiles = TestSpark.session().sql("SELECT summary['added-delete-files'] FROM "
+        + table.address.requireIdentifier() + ".snapshots ORDER BY committed_at").as(Encoders.STRING()).collectAsList();
+    assertEquals(Arrays.asList(null, "1", "1", "1"), deleteFiles, "each write after the first marked rows");
+  }
+
+  @Test
+  void icebergMergeOnReadChangesSurviveCompactionAndAnOverwrite() {
+    Table table = new Table("iceberg", LAYOUT.withStorage(Storage.MERGE_ON_READ));
+    Commit created = table.write(c -> table.writer.upsert(rows("1|created|10.50|1|1", "2|created|20.00|1|1"), c));
+    table.write(c -> table.writer.upsert(rows("1|paid|11.25|2|1"), c));
+    String identifier = table.address.requireIdentifier();
+    int catalogEnd = identifier.indexOf('.');
+    // Compaction applies the deletion vector and rewrites both rows: a REPLACE snapshot, which changes no row.
+    TestSpark.session().sql("CALL " + identifier.substring(0, catalogEnd) + ".system.rewrite_data_files(table => '"
+        + identifier.substring(catalogEnd + 1) + "', options => map('rewrite-all', 'true'))").collectAsList();
+    Commit compacted = table.reader.latestCommit().orElseThrow();
+    table.write(c -> table.writer.upsert(rows("2|shipped|20.00|3|1"), c));
+    table.write(c -> table.writer.overwrite(rows("2|shipped|20.00|3|1", "6|created|60.00|4|3"), c));
+
+    assertEquals(sorted("1 update_preimage 2|created|20.00|1|1", "1 update_postimage 2|shipped|20.00|3|1",
+        "2 delete 1|paid|11.25|2|1", "2 insert 6|created|60.00|4|3"),
+        render(table.reader.changes(compacted.id(), KEYS)));
+    assertEquals(sorted("1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|11.25|2|1",
+        "3 update_preimage 2|created|20.00|1|1", "3 update_postimage 2|shipped|20.00|3|1",
+        "4 delete 1|paid|11.25|2|1", "4 insert 6|created|60.00|4|3"),
+        render(table.reader.changes(created.id(), KEYS)));
+  }
+
+  @Test
+  void hudiMergeOnReadTablesWhoseChangesCannotBeReadAreRefusedClearly() {
+    String format = "hudi";
     assertTrue(TableFormats.get(format).changeReadLimit(Storage.MERGE_ON_READ).isPresent());
     assertEquals(Optional.empty(), TableFormats.get(format).changeReadLimit(Storage.COPY_ON_WRITE));
     Table table = new Table(format, LAYOUT.withStorage(Storage.MERGE_ON_READ));

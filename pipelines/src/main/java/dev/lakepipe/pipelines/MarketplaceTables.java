@@ -11,6 +11,7 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.Storage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.apache.spark.sql.expressions.Window;
  * The source tables of the hourly marketplace pipeline ({@code conf/jobs/marketplace_hourly.conf}), kept current as
  * an upstream ingestion would: {@code orders} holds one row per live order (the latest event of each order wins;
  * a delete event removes it), {@code shops} one row per shop. Both are tables of one format, so that incremental
- * runs read their changes.
+ * runs read their changes; merge-on-read where the format reads such changes (Delta, Iceberg), copy-on-write on Hudi.
  */
 public final class MarketplaceTables {
   private static final TableLayout ORDERS =
@@ -47,11 +48,14 @@ public final class MarketplaceTables {
     this.shops = writer(settings, format, database + ".shops", SHOPS);
   }
 
+  /** Merge-on-read where the format's change reads can read such a table (Delta, Iceberg), as an ingestion would. */
   private TableWriter writer(EngineSettings settings, String format, String table, TableLayout layout) {
     TableFormat tableFormat = TableFormats.get(format);
     TableAddress address =
         TableAddresses.resolve(settings, tableFormat, table, Optional.empty(), Optional.of(table), Map.of());
-    return tableFormat.writer(spark, address, layout);
+    Storage storage = tableFormat.changeReadLimit(Storage.MERGE_ON_READ).isEmpty()
+        ? Storage.MERGE_ON_READ : Storage.COPY_ON_WRITE;
+    return tableFormat.writer(spark, address, layout.withStorage(storage));
   }
 
   /**

@@ -14,12 +14,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** Apache Iceberg tables in lakepipe's Spark catalog, addressed by identifier ({@code <catalog>.db.name}). */
 public final class IcebergFormat extends LakeTableFormat {
-  /** Why the changes of a merge-on-read table cannot be read (apache/iceberg PRs 10935 and 14264 are unmerged). */
-  static final String MERGE_ON_READ_CHANGES =
-      "Iceberg's changelog scan (through 1.10) does not read the delete files that merge-on-read writes make";
-
   public IcebergFormat() {
-    super("iceberg", Addressing.CATALOG, Optional.of(MERGE_ON_READ_CHANGES), Map.of());
+    super("iceberg", Addressing.CATALOG, Optional.empty(), Map.of());
   }
 
   @Override

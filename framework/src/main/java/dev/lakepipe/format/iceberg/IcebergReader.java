@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakepipe.format.AbstractTableReader;
 import dev.lakepipe.format.ChangeRows;
 import dev.lakepipe.format.ChangeSet;
-import dev.lakepipe.format.ChangesNotReadableException;
 import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.HistoryUnavailableException;
@@ -22,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.MetadataColumns;
-import org.apache.iceberg.RowLevelOperationMode;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -137,27 +136,15 @@ final class IcebergReader extends AbstractTableReader {
     return commits;
   }
 
-  /**
-   * Every snapshot's added and removed data files are its changes, unless the table is merge-on-read.
-   *
-   * @throws ChangesNotReadableException when the table writes updates, deletes or merges as merge-on-read
-   * @throws TableNotFoundException when the table was dropped since {@link #exists()} was asked
-   */
+  /** Every snapshot records the data and delete files it added and removed, so its changes can be read. */
   @Override
-  protected void requireChangesRecorded() {
-    Map<String, String> properties = table().properties();
-    boolean mergeOnRead = IcebergWriter.ROW_LEVEL_MODES.stream().anyMatch(mode ->
-        RowLevelOperationMode.MERGE_ON_READ.modeName().equals(properties.get(mode)));
-    if (mergeOnRead) {
-      throw new ChangesNotReadableException("Iceberg", address, IcebergFormat.MERGE_ON_READ_CHANGES);
-    }
-  }
+  protected void requireChangesRecorded() {}
 
   /**
    * @throws HistoryUnavailableException when {@code since} is not a snapshot id of the table, was expired, or
    *     is not an ancestor of the latest snapshot (rolled back, or newer)
-   * @throws UnsupportedOperationException when a snapshot after {@code since} has delete files (merge-on-read
-   *     writes): Iceberg 1.10's changelog scan cannot read them
+   * @throws UnsupportedOperationException when the snapshots hold delete files that lakepipe cannot read (see
+   *     {@link DeleteFileChanges#read})
    */
   @Override
   protected Dataset<Row> readChanges(String since, Commit until) {
@@ -172,18 +159,26 @@ final class IcebergReader extends AbstractTableReader {
       throw new HistoryUnavailableException(address, since,
           "it is not an ancestor of the latest snapshot " + untilId + " (rolled back, or newer)");
     }
+    List<Snapshot> snapshots = new ArrayList<>();
+    SnapshotUtil.ancestorsBetween(table, untilId, sinceId).forEach(snapshot -> snapshots.add(0, snapshot));
+    boolean deleteFiles = Stream.concat(Stream.of(table.snapshot(sinceId)), snapshots.stream())
+        .anyMatch(snapshot -> !"0".equals(snapshot.summary().getOrDefault(SnapshotSummary.TOTAL_DELETE_FILES_PROP, "0")));
+    if (deleteFiles) {
+      // Iceberg's changelog scan (through 1.10) refuses delete files (apache/iceberg PRs 10935 and 14264).
+      return new DeleteFileChanges(spark, table).read(table.snapshot(sinceId), snapshots);
+    }
+    return changelog(sinceId, untilId, snapshots);
+  }
+
+  /** The changes of snapshots without delete files, from Iceberg's changelog scan. */
+  private Dataset<Row> changelog(long sinceId, long untilId, List<Snapshot> snapshots) {
     // Oldest first: all snapshots after since, and those the changelog numbers in _change_ordinal (not REPLACE).
     List<Long> commits = new ArrayList<>();
     List<Column> ordinals = new ArrayList<>();
-    for (Snapshot snapshot : SnapshotUtil.ancestorsBetween(table, untilId, sinceId)) {
-      if (!"0".equals(snapshot.summary().getOrDefault(SnapshotSummary.TOTAL_DELETE_FILES_PROP, "0"))) {
-        throw new UnsupportedOperationException("cannot read the changes of Iceberg table " + address.name()
-            + " in snapshot " + snapshot.snapshotId() + ": it has delete files (merge-on-read), which the changelog"
-            + " scan of Iceberg 1.10 does not support");
-      }
-      commits.add(0, snapshot.snapshotId());
+    for (Snapshot snapshot : snapshots) {
+      commits.add(snapshot.snapshotId());
       if (!DataOperations.REPLACE.equals(snapshot.operation())) {
-        ordinals.add(0, lit(snapshot.snapshotId()));
+        ordinals.add(lit(snapshot.snapshotId()));
       }
     }
     Column ordinal = col(MetadataColumns.CHANGE_ORDINAL.name());

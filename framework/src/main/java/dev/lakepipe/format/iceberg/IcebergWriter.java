@@ -41,7 +41,7 @@ import org.apache.spark.sql.types.DataType;
  */
 final class IcebergWriter extends SqlMergeTableWriter {
   /** The table properties that say how updates, deletes and merges are written. */
-  static final List<String> ROW_LEVEL_MODES =
+  private static final List<String> ROW_LEVEL_MODES =
       List.of(TableProperties.DELETE_MODE, TableProperties.UPDATE_MODE, TableProperties.MERGE_MODE);
 
   /** Write options with this prefix become snapshot summary properties, without the prefix. */
