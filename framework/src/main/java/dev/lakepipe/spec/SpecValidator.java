@@ -150,8 +150,10 @@ final class SpecValidator {
     onBadRecord.filter(v -> !SpecKeys.ON_BAD_RECORD.contains(v)).ifPresent(v -> section.problem(
         "on-bad-record", "unknown on-bad-record '" + v + "' (known: " + String.join(", ", SpecKeys.ON_BAD_RECORD)
             + ")"));
-    if (section.has("on-bad-record") && schema.isEmpty()) {
-      section.problem("on-bad-record", "on-bad-record applies to a json or csv source with a declared schema");
+    if (section.has("on-bad-record") && format.filter(f -> !f.findsBadRecords(schema.isPresent())).isPresent()) {
+      section.problem("on-bad-record", "on-bad-record applies to " + String.join(", ",
+          formatNames(f -> f.findsBadRecords(false))) + " sources, and " + String.join(", ",
+          formatNames(f -> f.findsBadRecords(true) && !f.findsBadRecords(false))) + " sources with a declared schema");
     }
     Optional<QueryType> queryType = queryTypeName.flatMap(QueryType::fromSpecName);
     queryTypeName.filter(q -> queryType.isEmpty()).ifPresent(q -> section.problem("query-type", "unknown query-type '"
