@@ -82,8 +82,9 @@ public final class SpecKeys {
       of("timestamp", Type.TEXT, "With read = as-of: an ISO-8601 time with an offset, e.g. 2026-11-22T03:00:00Z."),
       of("options", Type.SETTINGS, "Passed to the format's reader as they are."),
       object("watermark", Type.OBJECT, "The event-time watermark of a streamed source.", WATERMARK),
-      choice("on-bad-record", ON_BAD_RECORD, "quarantine", "JSON and CSV sources with a declared schema: a record"
-          + " that does not fit it goes to the quarantine with its reason, or fails the run."),
+      choice("on-bad-record", ON_BAD_RECORD, "quarantine", "Parquet sources, and JSON and CSV sources with a"
+          + " declared schema: a record that does not fit it, or a Parquet file that cannot be read, goes to the"
+          + " quarantine with its reason, or fails the run."),
       choice("query-type", names(QueryType.values(), QueryType::specName), QueryType.SNAPSHOT.specName(),
           "Hudi sources: snapshot (base files merged with the log files) or read-optimized (base files only)."),
       of("description", Type.STRING, DESCRIPTION));
