@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class StopDuringCleanTest {
   private static final String SPEC = "src/test/resources/specs/streaming/clean-on-stop.conf";
-  private static final int FILES = 8;
+  private static final int FILES = 4;
 
   @Test
   void aStopDuringAnInlineCleanWaitsForItAndTheRunEndsOk() throws Exception {
