@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lakepipe", mixinStandardHelpOptions = true, versionProvider = Lakepipe.Version.class,
     subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, BackfillCommand.class,
         HistoryCommand.class, StatusCommand.class, QueryCommand.class, MaintainCommand.class, TableCommand.class,
-        RollbackCommand.class},
+        RollbackCommand.class, SchemaCommand.class},
     description = "Declarative lakehouse pipelines on Apache Spark over Hudi, Delta Lake and Iceberg.")
 public final class Lakepipe implements Runnable {
   @CommandLine.Spec

@@ -142,8 +142,9 @@ public final class BatchRun {
     }
     if (quarantine.isEmpty()) {
       Row first = bad.get().first();
+      Object raw = first.getAs("raw_value");
       throw new IllegalStateException(quarantined + " bad record(s) in " + source.name() + ", the first in "
-          + first.getAs("position") + ": " + first.getAs("reason") + ": " + first.getAs("raw_value"));
+          + first.getAs("position") + ": " + first.getAs("reason") + (raw == null ? "" : ": " + raw));
     }
     String location = quarantine.get().apply(bad.get()).orElseThrow();
     long used = count.orElseThrow();

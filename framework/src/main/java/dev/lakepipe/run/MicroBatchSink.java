@@ -93,7 +93,8 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
   public void call(Dataset<Row> batch, Long batchId) throws InterruptedException {
     writing.lockInterruptibly();
     try {
-      write(batch, batchId);
+      UninterruptedWrite.run(batch.sparkSession().sparkContext(), "lakepipe " + plan.spec().name() + "."
+          + target.name() + " batch " + batchId, () -> write(batch, batchId));
     } finally {
       writing.unlock();
     }

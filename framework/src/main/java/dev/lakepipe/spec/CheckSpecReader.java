@@ -13,14 +13,12 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** Reads and checks the {@code checks} of a target; every problem goes to the spec's shared list. */
 final class CheckSpecReader {
   /** Every key of every kind, so that a key of another kind reads "does not apply" rather than "unknown". */
-  private static final Set<String> ALL_KEYS = Stream.concat(CheckType.COMMON_KEYS.stream(),
-      Arrays.stream(CheckType.values()).flatMap(t -> Stream.concat(t.required().stream(), t.optional().stream())))
-      .collect(Collectors.toUnmodifiableSet());
+  private static final Set<String> ALL_KEYS = SpecKeys.names(SpecKeys.CHECK);
+  private static final Set<String> COMMON_KEYS = SpecKeys.names(SpecKeys.CHECK_COMMON);
 
   private CheckSpecReader() {}
 
@@ -53,7 +51,7 @@ final class CheckSpecReader {
     Map<String, String> settings = new LinkedHashMap<>();
     Map<String, List<String>> lists = new LinkedHashMap<>();
     for (String key : section.keys()) {
-      if (!CheckType.COMMON_KEYS.contains(key) && !kind.required().contains(key) && !kind.optional().contains(key)) {
+      if (!COMMON_KEYS.contains(key) && !kind.required().contains(key) && !kind.optional().contains(key)) {
         section.problem(key, "does not apply to a " + kind.specName() + " check (its keys: "
             + String.join(", ", new TreeSet<>(keysOf(kind))) + ")");
       }

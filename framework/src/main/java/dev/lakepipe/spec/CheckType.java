@@ -37,8 +37,6 @@ public enum CheckType {
   /** The {@code metric} stays close to a Holt-Winters forecast with a seasonal cycle. */
   HOLT_WINTERS("holt-winters", Family.ANOMALY, List.of("metric"), List.of("seasonality", "min-relative-deviation"));
 
-  /** Keys every check takes. */
-  public static final Set<String> COMMON_KEYS = Set.of("kind", "level", "on-fail", "scope", "description");
   /** Keys whose value is a list of strings. */
   static final Set<String> LIST_KEYS = Set.of("columns", "values");
   /** Keys whose value is a number. */

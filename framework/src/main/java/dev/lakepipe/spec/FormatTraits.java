@@ -67,6 +67,16 @@ public interface FormatTraits {
     return false;
   }
 
+  /**
+   * Whether a batch read of a source of this format sets its bad records aside (a quarantine, or a failed run, as
+   * {@code on-bad-record} says): none by default.
+   *
+   * @param schemaDeclared whether the source declares a schema
+   */
+  default boolean findsBadRecords(boolean schemaDeclared) {
+    return false;
+  }
+
   /** Whether streaming runs can read sources of this format as a stream ({@code read = stream}). */
   default boolean supportsStreamingReads() {
     return false;

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +26,6 @@ public record MaintenanceSpec(OptionalLong targetFileSize, List<String> zOrder, 
   public static final MaintenanceSpec DEFAULT = new MaintenanceSpec(OptionalLong.empty(), List.of(),
       Optional.empty(), OptionalInt.empty(), Optional.empty());
 
-  static final Set<String> KEYS = Set.copyOf(MaintenanceOption.specNames());
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)");
 
   public MaintenanceSpec {

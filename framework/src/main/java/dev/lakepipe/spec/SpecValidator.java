@@ -20,18 +20,12 @@ import java.util.regex.Pattern;
  * them all at once.
  */
 final class SpecValidator {
-  static final Set<String> ROOT_KEYS =
-      Set.of("name", "description", "warehouse", "catalog", "spark", "sources", "steps", "targets", "mode",
-          "streaming");
-  static final Set<String> SPARK_KEYS = Set.of("master", "app-name", "conf");
-  static final Set<String> SOURCE_KEYS =
-      Set.of("format", "path", "table", "schema", "read", "version", "timestamp", "options", "watermark", "on-bad-record",
-          "query-type", "description");
-  static final Set<String> STEP_KEYS = Set.of("sql", "class", "inputs", "options", "cache", "description");
-  static final Set<String> TARGET_KEYS = Set.of(
-      "from", "format", "path", "table", "mode", "keys", "order-by", "partition-by", "storage", "options",
-      "keys-from", "checks", "schema-evolution", "description", "maintenance");
-  static final List<String> READ_KINDS = List.of("snapshot", "as-of", "incremental", "stream");
+  static final Set<String> ROOT_KEYS = SpecKeys.names(SpecKeys.ROOT);
+  private static final Set<String> SPARK_KEYS = SpecKeys.names(SpecKeys.SPARK);
+  private static final Set<String> SOURCE_KEYS = SpecKeys.names(SpecKeys.SOURCE);
+  private static final Set<String> STEP_KEYS = SpecKeys.names(SpecKeys.STEP);
+  private static final Set<String> TARGET_KEYS = SpecKeys.names(SpecKeys.TARGET);
+  private static final List<String> READ_KINDS = SpecKeys.READ_KINDS;
 
   private static final SqlSyntax SQL_SYNTAX = SqlSyntax.available();
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -103,7 +97,7 @@ final class SpecValidator {
     Optional<String> mode = root.string("mode");
     mode.filter(m -> !JobSpec.MODES.contains(m)).ifPresent(m -> root.problem("mode", "unknown mode '" + m + "'"
         + Names.suggestion(m, JobSpec.MODES) + " (known: " + String.join(", ", JobSpec.MODES) + ")"));
-    StreamingSpec streaming = root.child("streaming", StreamingSpec.KEYS).map(StreamingSpec::read)
+    StreamingSpec streaming = root.child("streaming", SpecKeys.names(SpecKeys.STREAMING)).map(StreamingSpec::read)
         .orElse(StreamingSpec.DEFAULT);
     return new JobSpec(name.orElse(""), root.string("description"), file, settings, sources, steps, targets, mode,
         streaming);
@@ -153,10 +147,13 @@ final class SpecValidator {
     Map<String, String> options = section.settings("options");
     Optional<String> queryTypeName = section.string("query-type");
     Optional<String> onBadRecord = section.string("on-bad-record");
-    onBadRecord.filter(v -> !v.equals("quarantine") && !v.equals("fail")).ifPresent(v -> section.problem(
-        "on-bad-record", "unknown on-bad-record '" + v + "' (known: quarantine, fail)"));
-    if (section.has("on-bad-record") && schema.isEmpty()) {
-      section.problem("on-bad-record", "on-bad-record applies to a json or csv source with a declared schema");
+    onBadRecord.filter(v -> !SpecKeys.ON_BAD_RECORD.contains(v)).ifPresent(v -> section.problem(
+        "on-bad-record", "unknown on-bad-record '" + v + "' (known: " + String.join(", ", SpecKeys.ON_BAD_RECORD)
+            + ")"));
+    if (section.has("on-bad-record") && format.filter(f -> !f.findsBadRecords(schema.isPresent())).isPresent()) {
+      section.problem("on-bad-record", "on-bad-record applies to " + String.join(", ",
+          formatNames(f -> f.findsBadRecords(false))) + " sources, and " + String.join(", ",
+          formatNames(f -> f.findsBadRecords(true) && !f.findsBadRecords(false))) + " sources with a declared schema");
     }
     Optional<QueryType> queryType = queryTypeName.flatMap(QueryType::fromSpecName);
     queryTypeName.filter(q -> queryType.isEmpty()).ifPresent(q -> section.problem("query-type", "unknown query-type '"
@@ -168,7 +165,7 @@ final class SpecValidator {
     boolean asOf = read.filter("as-of"::equals).isPresent();
     boolean incremental = read.filter("incremental"::equals).isPresent();
     boolean streamed = read.map("stream"::equals).orElse(format.filter(FormatTraits::isStream).isPresent());
-    Optional<WatermarkSpec> watermark = section.child("watermark", WatermarkSpec.KEYS)
+    Optional<WatermarkSpec> watermark = section.child("watermark", SpecKeys.names(SpecKeys.WATERMARK))
         .flatMap(block -> WatermarkSpec.read(block, schema));
     if (section.has("watermark") && !streamed) {
       section.problem("watermark", "a watermark applies to a streamed source (read = stream, or a stream format"
@@ -309,7 +306,7 @@ final class SpecValidator {
     evolutionName.filter(e -> evolution.isEmpty()).ifPresent(e -> section.problem("schema-evolution",
         "unknown schema-evolution '" + e + "'" + Names.suggestion(e, SchemaEvolution.specNames()) + " (known: "
             + String.join(", ", SchemaEvolution.specNames()) + ")"));
-    MaintenanceSpec maintenance = section.child("maintenance", MaintenanceSpec.KEYS)
+    MaintenanceSpec maintenance = section.child("maintenance", SpecKeys.names(SpecKeys.MAINTENANCE))
         .flatMap(block -> format.map(f -> MaintenanceSpec.read(block, f))).orElse(MaintenanceSpec.DEFAULT);
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  * @param interval with {@link Trigger#PROCESSING_TIME}, the time between micro-batch starts; zero otherwise
  */
 public record StreamingSpec(Trigger trigger, Duration interval) {
-  /** The spec's block: {@code streaming { trigger = processing-time, interval = 10s }}. */
-  static final Set<String> KEYS = Set.of("trigger", "interval", "description");
   /** Without a {@code streaming} block: catch up and stop. */
   public static final StreamingSpec DEFAULT = new StreamingSpec(Trigger.AVAILABLE_NOW, Duration.ZERO);
 

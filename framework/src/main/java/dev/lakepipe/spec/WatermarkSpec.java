@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,9 +15,6 @@ import java.util.regex.Pattern;
  * @param late what becomes of late rows: counted and dropped, or counted and quarantined with the reason
  */
 public record WatermarkSpec(String column, Duration delay, Late late) {
-  /** The source's block: {@code watermark { column = updated_at, delay = 10m, late = quarantine }}. */
-  static final Set<String> KEYS = Set.of("column", "delay", "late", "description");
-
   private static final Pattern DECLARED_COLUMN = Pattern.compile("(?:^|,)\\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\\s+");
 
   /** What becomes of a late row. */

@@ -22,17 +22,26 @@ import org.apache.spark.sql.SparkSession;
 public class FileFormat implements TableFormat {
   private final String type;
   private final Map<String, String> defaults;
-  private final boolean parsesText;
+  private final BadInput badInput;
+
+  /** What of a format's files a batch read can find bad and set aside before the steps see it. */
+  enum BadInput {
+    /** Nothing: a bad file fails the read. */
+    NONE,
+    /** Text parsed into rows (JSON, CSV): a record that does not fit the declared schema. */
+    TEXT_RECORDS,
+    /** A Parquet file whose footer cannot be read: truncated, or not Parquet at all. */
+    PARQUET_FILES
+  }
 
   /**
    * @param type the Spark data source name, also the format's name in specs
    * @param defaults options used unless the spec sets them
-   * @param parsesText whether the files are text parsed into rows, whose records may not fit the declared schema
    */
-  protected FileFormat(String type, Map<String, String> defaults, boolean parsesText) {
+  protected FileFormat(String type, Map<String, String> defaults, BadInput badInput) {
     this.type = type;
     this.defaults = Map.copyOf(defaults);
-    this.parsesText = parsesText;
+    this.badInput = badInput;
   }
 
   @Override
@@ -56,6 +65,11 @@ public class FileFormat implements TableFormat {
   }
 
   @Override
+  public boolean findsBadRecords(boolean schemaDeclared) {
+    return badInput == BadInput.PARQUET_FILES || (badInput == BadInput.TEXT_RECORDS && schemaDeclared);
+  }
+
+  @Override
   public boolean supportsStreamingReads() {
     return true;
   }
@@ -67,7 +81,7 @@ public class FileFormat implements TableFormat {
 
   @Override
   public TableReader reader(SparkSession spark, TableAddress address) {
-    return new FileReader(spark, address, type, sparkOptions(address), parsesText);
+    return new FileReader(spark, address, type, sparkOptions(address), badInput);
   }
 
   @Override

@@ -25,6 +25,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -37,13 +38,14 @@ final class FileReader extends AbstractTableReader {
   private static final String CORRUPT = "_lakepipe_corrupt";
 
   private final Map<String, String> options;
-  private final boolean parsesText;
+  private final FileFormat.BadInput badInput;
+  /** Listed and checked once, for both the rows and the bad records of a read. */
+  private ParquetFiles parquetFiles;
 
-  /** @param parsesText whether the files are text parsed into rows (JSON, CSV), whose records may not parse */
   FileReader(SparkSession spark, TableAddress address, String type, Map<String, String> options,
-      boolean parsesText) {
+      FileFormat.BadInput badInput) {
     super(address);
-    this.parsesText = parsesText;
+    this.badInput = badInput;
     this.spark = spark;
     this.type = type;
     this.options = Map.copyOf(options);
@@ -60,18 +62,42 @@ final class FileReader extends AbstractTableReader {
     }
   }
 
+  /**
+   * @throws IllegalStateException when no Parquet file of the source is readable and it declares no schema, so
+   *     that its columns are unknown
+   */
   @Override
   protected Dataset<Row> readSnapshot() {
+    String schema = address.options().get(TableFormat.SCHEMA_OPTION);
+    DataFrameReader reader = spark.read().format(type).options(options);
+    DataFrameReader declared = schema == null ? reader : reader.schema(schema);
+    if (badInput == FileFormat.BadInput.PARQUET_FILES && !parquetFiles().corrupt().isEmpty()) {
+      ParquetFiles files = parquetFiles();
+      if (!files.readable().isEmpty()) {
+        // The partition columns of a folder come from the paths under the base path.
+        return (files.folder() ? declared.option("basePath", files.root().toString()) : declared)
+            .load(files.readable().toArray(String[]::new));
+      }
+      if (schema == null) {
+        Map.Entry<String, String> first = files.corrupt().entrySet().iterator().next();
+        throw new IllegalStateException("source " + address.name() + " has no readable Parquet file to take its"
+            + " columns from: " + first.getKey() + " is " + first.getValue());
+      }
+      return spark.createDataFrame(List.of(), StructType.fromDDL(schema));
+    }
     return parsed().map(rows -> rows.where(col(CORRUPT).isNull().and(readsEveryColumn(rows))).drop(CORRUPT))
-        .orElseGet(() -> {
-          DataFrameReader reader = spark.read().format(type).options(options);
-          String schema = address.options().get(TableFormat.SCHEMA_OPTION);
-          return (schema == null ? reader : reader.schema(schema)).load(address.requirePath());
-        });
+        .orElseGet(() -> declared.load(address.requirePath()));
   }
 
   @Override
   public Optional<Dataset<Row>> badRecords() {
+    if (badInput == FileFormat.BadInput.PARQUET_FILES) {
+      // A file whose footer cannot be read has no rows to read: it is one bad record, with no raw value.
+      List<Row> files = parquetFiles().corrupt().entrySet().stream()
+          .map(e -> RowFactory.create(e.getKey(), null, e.getValue())).toList();
+      return files.isEmpty() ? Optional.empty() : Optional.of(spark.createDataFrame(files,
+          StructType.fromDDL("position STRING, raw_value STRING, reason STRING")));
+    }
     String reason = "not " + type.toUpperCase(Locale.ROOT) + " of the declared schema ("
         + address.options().get(TableFormat.SCHEMA_OPTION) + ")";
     return parsed().map(rows -> rows.where(col(CORRUPT).isNotNull().and(readsEveryColumn(rows)))
@@ -97,12 +123,25 @@ final class FileReader extends AbstractTableReader {
    */
   private Optional<Dataset<Row>> parsed() {
     String schema = address.options().get(TableFormat.SCHEMA_OPTION);
-    if (!parsesText || schema == null) {
+    if (badInput != FileFormat.BadInput.TEXT_RECORDS || schema == null) {
       return Optional.empty();
     }
     return Optional.of(spark.read().format(type).options(options).option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .schema(StructType.fromDDL(schema).add(CORRUPT, DataTypes.StringType)).load(address.requirePath()));
+  }
+
+  /** @throws UncheckedIOException when the files cannot be listed */
+  private ParquetFiles parquetFiles() {
+    if (parquetFiles == null) {
+      try {
+        parquetFiles = ParquetFiles.under(new Path(address.requirePath()), spark.sparkContext().hadoopConfiguration());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list the files of " + address.name() + " at " + address.requirePath(),
+            e);
+      }
+    }
+    return parquetFiles;
   }
 
   /**

@@ -5,6 +5,6 @@ import java.util.Map;
 /** Json files. */
 public final class JsonFormat extends FileFormat {
   public JsonFormat() {
-    super("json", Map.of(), true);
+    super("json", Map.of(), BadInput.TEXT_RECORDS);
   }
 }

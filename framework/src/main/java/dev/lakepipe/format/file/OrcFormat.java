@@ -5,6 +5,6 @@ import java.util.Map;
 /** Orc files. */
 public final class OrcFormat extends FileFormat {
   public OrcFormat() {
-    super("orc", Map.of(), false);
+    super("orc", Map.of(), BadInput.NONE);
   }
 }

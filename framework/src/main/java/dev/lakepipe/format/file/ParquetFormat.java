@@ -5,6 +5,6 @@ import java.util.Map;
 /** Parquet files. */
 public final class ParquetFormat extends FileFormat {
   public ParquetFormat() {
-    super("parquet", Map.of(), false);
+    super("parquet", Map.of(), BadInput.PARQUET_FILES);
   }
 }
