@@ -51,6 +51,9 @@ final class ChangeReads implements AutoCloseable {
         ChangeSet changes = tables.reader(source).changes(since, List.of());
         Dataset<Row> rows = changes.rows().persist(StorageLevel.MEMORY_AND_DISK());
         cached.add(rows);
+        // Filled here, once: targets refreshed side by side would otherwise each compute the lazy cache at the same
+        // time (Spark does not share a cache being built), reading the source's changes once per target.
+        rows.count();
         return new ChangeSet(rows, changes.until());
       });
     }

@@ -69,6 +69,8 @@ class IncrementalRunTest {
     final TableWriter source;
     final String sourceTable;
     final String regions;
+    /** The targets' storage when the spec's default is not wanted. */
+    Optional<String> targetStorage = Optional.empty();
     private int writes;
 
     Pipeline(String format, String name) throws IOException {
@@ -144,6 +146,7 @@ class IncrementalRunTest {
       for (String target : targets) {
         args.addAll(List.of("--set", "targets." + target + ".format=" + format,
             "--set", "targets." + target + ".table=" + table(variant, target)));
+        targetStorage.ifPresent(storage -> args.addAll(List.of("--set", "targets." + target + ".storage=" + storage)));
       }
       return args;
     }
@@ -195,9 +198,13 @@ class IncrementalRunTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hudi", "delta", "iceberg"})
-  void incrementalRunsEndWhereAFullRunDoes(String format) throws IOException {
-    Pipeline p = new Pipeline(format, "inc_" + format);
+  @ValueSource(strings = {"hudi", "delta", "iceberg", "iceberg/copy-on-write"})
+  void incrementalRunsEndWhereAFullRunDoes(String formatAndStorage) throws IOException {
+    String[] parts = formatAndStorage.split("/");
+    Pipeline p = new Pipeline(parts[0], "inc_" + formatAndStorage.replaceAll("\\W", "_"));
+    if (parts.length > 1) {
+      p.targetStorage = Optional.of(parts[1]);
+    }
     p.upsert("1|eu|created|10.00|1|1", "2|us|created|20.00|1|1", "3|eu|created|30.00|1|2",
         "4|eu|created|40.00|1|2", "5|us|created|50.00|1|3");
     p.run("full", hour(0), "live", ExitCodes.OK);
