@@ -1,7 +1,7 @@
 """Loads a lakepipe export with PyTorch alone (no Spark, no pyarrow) and trains a tiny model on it.
 
 Usage: python3 test_export.py EXPORT_DIR
-The export is the one ExportTest writes (training/target/training-export): the training set of
+The export is the one TrainingSetTest writes (training/target/training-export): the training set of
 training/src/test/resources/specs/training-set.conf, four labelled impressions.
 """
 import hashlib

@@ -53,6 +53,17 @@ final class FeaturesCommand implements Runnable {
     String target;
   }
 
+  /** How a feature table's rows map to entities: materialize and bench take it. */
+  static final class Entities {
+    @Option(names = "--entity", paramLabel = "COLUMN", required = true, split = ",",
+        description = "The entity key column(s).")
+    List<String> entity;
+
+    @Option(names = "--time", paramLabel = "COLUMN", description = "The column of the time a row became valid"
+        + " (default: its commit's time).")
+    String time;
+  }
+
   @Command(name = "materialize", mixinStandardHelpOptions = true,
       description = {"Write the latest row of each entity of a target into the store: every entity the first time,"
           + " then only those the table's changes since the store's commit name.",
@@ -70,13 +81,8 @@ final class FeaturesCommand implements Runnable {
     @Option(names = "--store", paramLabel = "DIR", required = true, description = "The store's folder.")
     Path store;
 
-    @Option(names = "--entity", paramLabel = "COLUMN", required = true, split = ",",
-        description = "The entity key column(s).")
-    List<String> entity;
-
-    @Option(names = "--time", paramLabel = "COLUMN", description = "The column of the time a row became valid"
-        + " (default: its commit's time).")
-    String time;
+    @Mixin
+    Entities entities;
 
     @Option(names = "--ttl", paramLabel = "DURATION", description = "How long values stay valid, e.g. 7d"
         + " (default: for ever).")
@@ -94,8 +100,8 @@ final class FeaturesCommand implements Runnable {
       FeatureMaterializer materializer = new FeatureMaterializer(SparkSessions.getOrCreate(Runs.withConsoleProgress(
           job.settings())));
       try (OnlineFeatureStore online = OnlineFeatureStore.open(store)) {
-        FeatureMaterializer.Report report = materializer.materialize(job, source.target, online, entity,
-            Optional.ofNullable(time), validFor);
+        FeatureMaterializer.Report report = materializer.materialize(job, source.target, online,
+            entities.entity, Optional.ofNullable(entities.time), validFor);
         PrintWriter out = command.commandLine().getOut();
         out.println((report.incremental() ? "incremental" : "full") + " materialization of " + source.target
             + " at commit " + report.commit() + ": " + report.written() + " entities written, " + report.deleted()
@@ -184,12 +190,8 @@ final class FeaturesCommand implements Runnable {
     @ArgGroup(exclusive = false, multiplicity = "1")
     Source source;
 
-    @Option(names = "--entity", paramLabel = "COLUMN", required = true, split = ",",
-        description = "The entity key column(s).")
-    List<String> entity;
-
-    @Option(names = "--time", paramLabel = "COLUMN", description = "The column of the time a row became valid.")
-    String time;
+    @Mixin
+    Entities entities;
 
     @Option(names = "--lookups", paramLabel = "N", defaultValue = "100000",
         description = "Lookups measured (default: ${DEFAULT-VALUE}).")
@@ -206,8 +208,8 @@ final class FeaturesCommand implements Runnable {
       PrintWriter out = command.commandLine().getOut();
       try (OnlineFeatureStore online = OnlineFeatureStore.open(dir)) {
         long start = System.nanoTime();
-        FeatureMaterializer.Report report = materializer.materialize(job, source.target, online, entity,
-            Optional.ofNullable(time), Optional.empty());
+        FeatureMaterializer.Report report = materializer.materialize(job, source.target, online,
+            entities.entity, Optional.ofNullable(entities.time), Optional.empty());
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("materialization: %d entities in %.2f s, %.0f rows/s%n", report.written(), seconds,
             report.written() / seconds);

@@ -80,6 +80,11 @@ final class TrainingPipeline {
       args.addAll(List.of("--set", "targets." + target + ".format=" + format,
           "--set", "targets." + target + ".table=" + name + "." + target));
     }
+    return lakepipeAsIs(args, expectedCode);
+  }
+
+  /** Runs a command line as given; returns stdout and stderr, after checking the exit code. */
+  static String lakepipeAsIs(List<String> args, int expectedCode) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));

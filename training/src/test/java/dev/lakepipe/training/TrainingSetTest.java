@@ -2,20 +2,41 @@ package dev.lakepipe.training;
 
 import static dev.lakepipe.training.TrainingPipeline.at;
 import static dev.lakepipe.training.TrainingPipeline.hours;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakepipe.testing.TestSpark;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Point-in-time training sets on Delta: feature values written after a label's time (leakage, on purpose) never
- * reach it; the latest value at or before the label's time does, unless it is older than the ttl.
+ * reach it; the latest value at or before the label's time does, unless it is older than the ttl. Then exports of
+ * the set, on the same tables.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainingSetTest {
   static final String SPEC = "src/test/resources/specs/training-set.conf";
   static final StructType LABELS = new StructType().add("impression_id", DataTypes.LongType, false)
@@ -26,8 +47,8 @@ class TrainingSetTest {
   static final StructType PROFILE = new StructType().add("user_id", DataTypes.StringType, false)
       .add("feature_time", DataTypes.TimestampType, false).add("segment", DataTypes.StringType);
 
-  /** The sources of the spec, written into tables of the format; no run yet. */
-  static TrainingPipeline pipeline(String name) {
+  /** The sources of the spec, written into Delta tables; no run yet. */
+  private static TrainingPipeline pipeline(String name) {
     TrainingPipeline p = new TrainingPipeline("delta", name, SPEC, List.of("training"))
         .source("labels", LABELS).source("events", SequenceTest.EVENTS)
         .source("user_stats", STATS, List.of("user_id", "feature_time"))
@@ -44,13 +65,21 @@ class TrainingSetTest {
     return p;
   }
 
+  private static TrainingPipeline shared;
+
+  @BeforeAll
+  static void fullRun() {
+    shared = pipeline("pit");
+    shared.run("full", 0);
+  }
+
   @Test
+  @Order(1)
   void featuresAsOfEachLabelNeverLaterAndWithinTheTtl() {
-    TrainingPipeline p = pipeline("pit");
+    TrainingPipeline p = shared;
     String plan = p.lakepipe(List.of("plan", SPEC), 0);
     assertTrue(plan.contains("training-set") && plan.contains("incremental: by affected keys of entity user_id"),
         plan);
-    p.run("full", 0);
     // Label 1 at 6h takes the clicks written at 6h itself; label 3's clicks of 0.5h are older than a day.
     assertEquals(List.of(
             "1|u1|6.0|true|[11, 10]|6.0|new",
@@ -59,6 +88,101 @@ class TrainingSetTest {
             "4|u3|2.0|false|[]|null|null"),
         p.table("training").select("impression_id", "user_id", "label_time", "ordered", "seq_item_id", "clicks_7d",
             "segment").collectAsList().stream().map(TrainingSetTest::render).sorted().toList());
+  }
+
+  /** The export that ci/test-training-export.sh loads with PyTorch after the build. */
+  static final Path FOR_PYTHON = Path.of("target/training-export");
+
+  /**
+   * Exports: the same commit gives the same files, also after the table moved on; a pinned export keeps its commit
+   * through table maintenance until it is released.
+   */
+  @Test
+  @Order(2)
+  void sameCommitGivesTheSameFilesAndAPinKeepsItsHistoryUntilReleased() throws IOException {
+    TrainingPipeline p = shared;
+    deleteTree(FOR_PYTHON);
+    String out = p.lakepipe(List.of("export", SPEC, "--target", "training", "--to",
+        FOR_PYTHON.toString(), "--pin"), 0);
+    assertTrue(out.contains("exported 4 rows of training") && out.contains("pinned"), out);
+    JsonNode manifest = manifest(FOR_PYTHON);
+    String commit = manifest.at("/table/commit").asText();
+    assertEquals(4, manifest.get("rows").asInt());
+    assertEquals("[\"impression_id\",\"user_id\",\"label_time\",\"ordered\",\"seq_item_id\",\"seq_length\","
+        + "\"clicks_7d\",\"segment\"]", names(manifest));
+    assertEquals("[4,2]", manifest.at("/columns/4/shape").toString());
+    assertEquals("{\"valid\":\"clicks_7d.valid.npy\",\"values\":\"clicks_7d.npy\"}",
+        manifest.at("/columns/6/files").toString());
+    // Rows ordered by impression: clicks 6.0, 1.0, then two nulls written as zeros.
+    assertArrayEquals(new double[] {6.0, 1.0, 0.0, 0.0}, doubles(FOR_PYTHON.resolve("clicks_7d.npy"), 4));
+
+    Path again = TestSpark.newFolder("export-again-");
+    p.lakepipe(List.of("export", SPEC, "--target", "training", "--to", again.toString()), 0);
+    assertSameFiles(FOR_PYTHON, again);
+
+    // The table moves on; the old commit still exports the same files.
+    p.upsert("labels", label(5, "u1", 9, true));
+    p.run("full", 1);
+    Path pinned = TestSpark.newFolder("export-pinned-");
+    p.lakepipe(List.of("export", SPEC, "--target", "training", "--to", pinned.toString(),
+        "--commit", commit), 0);
+    assertSameFiles(FOR_PYTHON, pinned);
+    Path latest = TestSpark.newFolder("export-latest-");
+    p.lakepipe(List.of("export", SPEC, "--target", "training", "--to", latest.toString()), 0);
+    assertEquals(5, manifest(latest).get("rows").asInt());
+    assertNotEquals(manifest.get("checksum"), manifest(latest).get("checksum"));
+
+    // Maintenance keeps one commit by the spec, but the pin holds the exported one.
+    String held = p.lakepipe(List.of("maintain", SPEC), 0);
+    assertTrue(held.contains("held by export " + FOR_PYTHON.toAbsolutePath().normalize())
+        && held.contains("kept: history from commit " + commit + " on"), held);
+    String released = p.lakepipe(List.of("export", "--release", FOR_PYTHON.toString(), "--set", "warehouse="
+        + TestSpark.warehouse()), 0);
+    assertTrue(released.contains("released pins"), released);
+    String free = p.lakepipe(List.of("maintain", SPEC), 0);
+    assertFalse(free.contains("held by export"), free);
+  }
+
+  private static JsonNode manifest(Path dir) throws IOException {
+    return new ObjectMapper().readTree(dir.resolve(TrainingExport.MANIFEST).toFile());
+  }
+
+  private static String names(JsonNode manifest) {
+    StringBuilder out = new StringBuilder("[");
+    manifest.get("columns").forEach(c -> out.append(out.length() > 1 ? "," : "").append(c.get("name")));
+    return out.append("]").toString();
+  }
+
+  /** The manifests are equal byte for byte, and so is every file they list. */
+  private static void assertSameFiles(Path expected, Path actual) throws IOException {
+    assertEquals(Files.readString(expected.resolve(TrainingExport.MANIFEST), StandardCharsets.UTF_8),
+        Files.readString(actual.resolve(TrainingExport.MANIFEST), StandardCharsets.UTF_8));
+    Iterator<String> files = manifest(expected).get("files").fieldNames();
+    while (files.hasNext()) {
+      String file = files.next();
+      assertArrayEquals(Files.readAllBytes(expected.resolve(file)), Files.readAllBytes(actual.resolve(file)), file);
+    }
+  }
+
+  /** The values of a little-endian float64 .npy file of {@code count} values (its data ends the file). */
+  private static double[] doubles(Path npy, int count) throws IOException {
+    ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(npy)).order(ByteOrder.LITTLE_ENDIAN);
+    double[] values = new double[count];
+    int start = data.capacity() - 8 * count;
+    for (int i = 0; i < count; i++) {
+      values[i] = data.getDouble(start + 8 * i);
+    }
+    return values;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
   }
 
   static Object[] label(long id, String user, double hour, boolean ordered) {
