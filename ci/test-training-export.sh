@@ -8,4 +8,5 @@ if [[ ! -f "$export_dir/manifest.json" ]]; then
   echo "no export in $export_dir: run the training module's tests first (TrainingSetTest writes it)" >&2
   exit 1
 fi
-python3 training/src/test/python/test_export.py "$export_dir" -v
+# Debian's python3, which has python3-torch and python3-numpy (ci/setup.sh).
+/usr/bin/python3 training/src/test/python/test_export.py "$export_dir" -v
