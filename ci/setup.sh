@@ -9,3 +9,11 @@ if ! command -v javac >/dev/null 2>&1; then
   apt-get install -y -q openjdk-17-jdk-headless
 fi
 java -version 2>&1 | head -1
+
+# The PyTorch proof of the training exports (ci/test-training-export.sh) loads them with NumPy and PyTorch alone,
+# Debian's packages for Debian's python3 (another python3 may come first on the PATH).
+if ! /usr/bin/python3 -c 'import numpy, torch' >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q python3-numpy python3-torch
+fi

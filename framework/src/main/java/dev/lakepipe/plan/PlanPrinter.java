@@ -8,6 +8,7 @@ import dev.lakepipe.spec.Secrets;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
+import dev.lakepipe.step.StepKinds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +47,11 @@ public final class PlanPrinter {
     }
     out.append("\nsteps (in run order)\n");
     for (StepSpec step : plan.steps()) {
-      String kind = step.sql().isPresent() ? "sql" : "class " + step.className().orElseThrow();
+      String kind = step.describeKind();
       out.append(String.format("  %-20s %-8s <- %s%s%n", step.name(), kind, String.join(", ",
           step.sortedDependencies()), step.cache().orElse(true) ? "" : "  (not cached)"));
+      step.kind().flatMap(StepKinds::named).ifPresent(k -> out.append("      ").append(k.incremental(step.options()))
+          .append('\n'));
     }
     out.append("\nwrites\n");
     boolean incremental = plan.reads().stream().anyMatch(SourceSpec::incremental);

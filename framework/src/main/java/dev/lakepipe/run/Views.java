@@ -2,6 +2,8 @@ package dev.lakepipe.run;
 
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.step.CustomStep;
+import dev.lakepipe.step.StepKind;
+import dev.lakepipe.step.StepKinds;
 import dev.lakepipe.step.StepContext;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +50,7 @@ final class Views implements AutoCloseable {
    * @throws IllegalArgumentException when a class step's class cannot be loaded
    */
   Nodes.Outcome compute(StepSpec step, int readers) {
-    Dataset<Row> rows = step.sql().map(spark::sql).orElseGet(() -> custom(step));
+    Dataset<Row> rows = step.sql().map(spark::sql).orElseGet(() -> custom(step).apply(context(step)));
     OptionalLong count = OptionalLong.empty();
     if (step.cache().orElse(readers > 1)) {
       rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
@@ -56,7 +58,8 @@ final class Views implements AutoCloseable {
       count = OptionalLong.of(rows.count());
     }
     put(step.name(), rows);
-    return new Nodes.Outcome(step.sql().isPresent() ? "sql" : step.className().orElseThrow(), count, Optional.empty());
+    return new Nodes.Outcome(step.sql().isPresent() ? "sql" : step.kind().or(step::className).orElseThrow(), count,
+        Optional.empty());
   }
 
   /** Keeps rows in memory until close, for rows read more than once. */
@@ -66,7 +69,13 @@ final class Views implements AutoCloseable {
     return persisted;
   }
 
-  private Dataset<Row> custom(StepSpec step) {
+  /** @throws IllegalArgumentException when the step's kind is not on the class path, or its class cannot be loaded */
+  private static CustomStep custom(StepSpec step) {
+    if (step.kind().isPresent()) {
+      String kind = step.kind().get();
+      return StepKinds.named(kind).map(StepKind::step).orElseThrow(() -> new IllegalArgumentException("step kind "
+          + kind + " is not on the class path (known: " + StepKinds.all().stream().map(StepKind::name).toList() + ")"));
+    }
     String className = step.className().orElseThrow();
     CustomStep instance;
     try {
@@ -79,9 +88,13 @@ final class Views implements AutoCloseable {
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException("class " + className + " needs a public no-argument constructor", e);
     }
+    return instance;
+  }
+
+  private StepContext context(StepSpec step) {
     Map<String, Dataset<Row>> inputs = new LinkedHashMap<>();
     step.sortedDependencies().forEach(d -> inputs.put(d, relations.get(d)));
-    return instance.apply(new StepContext(spark, step.name(), inputs, step.options(), options.logicalTime()));
+    return new StepContext(spark, step.name(), inputs, step.options(), options.logicalTime());
   }
 
   @Override

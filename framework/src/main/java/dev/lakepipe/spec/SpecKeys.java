@@ -5,6 +5,8 @@ import static dev.lakepipe.spec.SpecKey.object;
 import static dev.lakepipe.spec.SpecKey.of;
 
 import dev.lakepipe.spec.SpecKey.Type;
+import dev.lakepipe.step.StepKind;
+import dev.lakepipe.step.StepKinds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -89,10 +91,12 @@ public final class SpecKeys {
           "Hudi sources: snapshot (base files merged with the log files) or read-optimized (base files only)."),
       of("description", Type.STRING, DESCRIPTION));
 
-  static final List<SpecKey> STEP = List.of(
-      of("sql", Type.STRING, "A Spark SQL query; give sql or class. The sources and steps it reads decide the run"
-          + " order."),
-      of("class", Type.STRING, "A class implementing dev.lakepipe.step.CustomStep; give sql or class."),
+  static final List<SpecKey> STEP = stepKeys(
+      of("sql", Type.STRING, "A Spark SQL query; give sql, class or kind. The sources and steps it reads decide the"
+          + " run order."),
+      of("class", Type.STRING, "A class implementing dev.lakepipe.step.CustomStep; give sql, class or kind."),
+      choice("kind", StepKinds.all().stream().map(StepKind::name).toList(), null, "A step kind of a module on the"
+          + " class path (dev.lakepipe.step.StepKind); its settings are in the block of the same name."),
       of("inputs", Type.STRING_LIST, "With class: the sources and steps it receives."),
       of("options", Type.SETTINGS, "With class: settings passed to the step."),
       of("cache", Type.BOOLEAN, "true: compute the step once and share it; false: keep it a lazy view. Unset: cached"
@@ -154,6 +158,14 @@ public final class SpecKeys {
   /** @throws NoSuchElementException when {@code keys} has no key {@code name} */
   static SpecKey key(List<SpecKey> keys, String name) {
     return keys.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** The step's own keys, then a block of settings for each step kind on the class path. */
+  private static List<SpecKey> stepKeys(SpecKey... own) {
+    List<SpecKey> keys = new ArrayList<>(List.of(own));
+    StepKinds.all().forEach(k -> keys.add(object(k.name(), Type.OBJECT, "With kind = " + k.name() + ": "
+        + k.description(), k.keys())));
+    return List.copyOf(keys);
   }
 
   private static <E> List<String> names(E[] values, Function<E, String> specName) {

@@ -1,6 +1,8 @@
 package dev.lakepipe.spec;
 
 import com.typesafe.config.Config;
+import dev.lakepipe.step.StepKind;
+import dev.lakepipe.step.StepKinds;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ final class SpecValidator {
   private static final Set<String> STEP_KEYS = SpecKeys.names(SpecKeys.STEP);
   private static final Set<String> TARGET_KEYS = SpecKeys.names(SpecKeys.TARGET);
   private static final List<String> READ_KINDS = SpecKeys.READ_KINDS;
+  private static final List<String> KINDS = StepKinds.all().stream().map(StepKind::name).toList();
 
   private static final SqlSyntax SQL_SYNTAX = SqlSyntax.available();
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -236,18 +239,38 @@ final class SpecValidator {
     Optional<String> sql = section.string("sql");
     Optional<String> className = section.string("class");
     List<String> inputs = section.stringList("inputs");
+    if (section.has("inputs") && !section.has("class")) {
+      section.problem("inputs", "inputs apply to class steps; a SQL step's inputs are the names it reads");
+    }
     Map<String, String> options = section.settings("options");
     Optional<Boolean> cache = section.bool("cache");
-    if (section.has("sql") && section.has("class")) {
-      section.problem("class", "give sql or class, not both");
-    } else if (!section.has("sql") && !section.has("class")) {
-      section.missing("sql", "missing required key (a step is sql = \"...\" or class = com.example.MyStep)");
+    Optional<String> kindName = section.string("kind");
+    Optional<StepKind> kind = kindName.flatMap(StepKinds::named);
+    kindName.filter(k -> kind.isEmpty()).ifPresent(k -> section.problem("kind", "unknown step kind '" + k + "'"
+        + Names.suggestion(k, KINDS) + " (known: " + (KINDS.isEmpty() ? "none on the class path" : String.join(", ",
+        KINDS)) + ")"));
+    List<String> given = List.of("sql", "class", "kind").stream().filter(section::has).toList();
+    if (given.size() > 1) {
+      section.problem(given.get(1), "give one of sql, class or kind, not " + String.join(" and ", given));
+    } else if (given.isEmpty()) {
+      section.missing("sql", "missing required key (a step is sql = \"...\", class = com.example.MyStep or kind ="
+          + " <step kind>)");
+    }
+    for (String other : KINDS) {
+      if (section.has(other) && !kindName.equals(Optional.of(other))) {
+        section.problem(other, "the block " + other + " applies to kind = " + other);
+      }
+    }
+    if (kind.isPresent()) {
+      if (section.has("options")) {
+        section.problem("options", "a step of kind " + kind.get().name() + " takes its settings in its block "
+            + kind.get().name());
+      }
+      options = kindSettings(kind.get(), section);
+      inputs = kind.get().inputs(options);
     }
     className.filter(c -> !CLASS_NAME.matcher(c).matches())
         .ifPresent(c -> section.problem("class", "'" + c + "' is not a Java class name"));
-    if (section.has("inputs") && section.has("sql")) {
-      section.problem("inputs", "inputs apply to class steps; a SQL step's inputs are the names it reads");
-    }
     Set<String> dependencies = new LinkedHashSet<>();
     Optional<SqlSyntax.Error> syntaxError = sql.flatMap(SQL_SYNTAX::check);
     syntaxError.ifPresent(error -> section.problemInText("sql", sql.orElseThrow(), error.line(), "SQL syntax error"
@@ -267,13 +290,49 @@ final class SpecValidator {
       if (relations.contains(input)) {
         dependencies.add(input);
       } else {
-        section.problem("inputs", "'" + input + "' is not a source or step" + Names.suggestion(input, relations));
+        section.problem(kind.map(StepKind::name).orElse("inputs"), "'" + input + "' is not a source or step" + Names.suggestion(input, relations));
       }
     }
     if (!isUsable(section)) {
       return Optional.empty();
     }
-    return Optional.of(new StepSpec(name, sql, className, dependencies, options, cache));
+    return Optional.of(new StepSpec(name, sql, className, kind.map(StepKind::name), dependencies, options, cache));
+  }
+
+  /**
+   * The settings of a step kind's block, each key checked against its type; lists are joined with commas.
+   */
+  private Map<String, String> kindSettings(StepKind kind, SpecSection step) {
+    Optional<SpecSection> block = step.child(kind.name(), SpecKeys.names(kind.keys()));
+    if (block.isEmpty()) {
+      step.missing(kind.name(), "missing required key (the settings of a " + kind.name() + " step)");
+      return Map.of();
+    }
+    SpecSection section = block.get();
+    Map<String, String> settings = new TreeMap<>();
+    for (SpecKey key : kind.keys()) {
+      Optional<String> value = switch (key.type()) {
+        case STRING_LIST -> Optional.of(section.stringList(key.name())).filter(l -> !l.isEmpty())
+            .map(l -> String.join(",", l));
+        case INTEGER -> {
+          Optional<String> text = section.text(key.name());
+          text.filter(t -> !t.matches("[0-9]+")).ifPresent(t -> section.problem(key.name(), "expected a whole"
+              + " number, got " + t));
+          yield text;
+        }
+        default -> section.text(key.name());
+      };
+      value.filter(v -> !key.allowed().isEmpty() && !key.allowed().contains(v)).ifPresent(v -> section.problem(
+          key.name(), "'" + v + "' is not one of " + String.join(", ", key.allowed())));
+      value.or(key::defaultValue).ifPresent(v -> settings.put(key.name(), v));
+      if (key.required() && !section.has(key.name())) {
+        section.missing(key.name(), "missing required key (" + key.description() + ")");
+      }
+    }
+    if (isUsable(section)) {
+      kind.problem(settings).ifPresent(p -> section.problem(kind.name(), p));
+    }
+    return settings;
   }
 
   private Optional<TargetSpec> target(String name, SpecSection section, Set<String> relations,

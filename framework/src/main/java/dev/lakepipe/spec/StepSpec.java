@@ -6,9 +6,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A named transformation: a SQL query over sources and earlier steps, or a Java class implementing {@code
- * dev.lakepipe.step.CustomStep}. It is visible to later steps as a view of the same name.
+ * A named transformation: a SQL query over sources and earlier steps, a Java class implementing {@code
+ * dev.lakepipe.step.CustomStep}, or a step of a kind a module registers ({@code dev.lakepipe.step.StepKind}). It is
+ * visible to later steps as a view of the same name.
  *
+ * @param kind the registered kind of the step; its {@code options} are then the settings of the kind's block
  * @param dependencies the sources and steps it reads: the names its SQL references, or its {@code inputs}
  * @param cache whether the step's rows are computed once and kept for its readers (and counted); unset, they are
  *     when more than one step or target of the run reads them
@@ -17,6 +19,7 @@ public record StepSpec(
     String name,
     Optional<String> sql,
     Optional<String> className,
+    Optional<String> kind,
     Set<String> dependencies,
     Map<String, String> options,
     Optional<Boolean> cache) {
@@ -32,7 +35,13 @@ public record StepSpec(
    */
   public List<String> rowWiseBlockers(String relation) {
     return sql.map(text -> SqlReferences.rowWiseBlockers(text, relation))
-        .orElse(List.of("a Java class, which lakepipe cannot look into"));
+        .orElse(List.of(kind.map(k -> "a " + k + " step, which combines rows of an entity")
+            .orElse("a Java class, which lakepipe cannot look into")));
+  }
+
+  /** What the step is, for display: sql, class NAME, or its kind. */
+  public String describeKind() {
+    return sql.isPresent() ? "sql" : kind.orElseGet(() -> "class " + className.orElseThrow());
   }
 
   /** The dependencies in a stable order, for display. */

@@ -63,7 +63,8 @@ public record StreamingSpec(Trigger trigger, Duration interval) {
     return new StreamingSpec(trigger.orElse(Trigger.AVAILABLE_NOW), interval.orElse(Duration.ZERO));
   }
 
-  static Optional<Duration> parseDuration(String text) {
+  /** A duration such as 500ms, 10s, 5m, 1h or 7d; empty when the text is not one. */
+  public static Optional<Duration> parseDuration(String text) {
     Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
       return Optional.empty();

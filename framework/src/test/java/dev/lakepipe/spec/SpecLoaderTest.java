@@ -71,7 +71,7 @@ class SpecLoaderTest {
   private static JobSpec withoutFile(JobSpec spec) {
     return new JobSpec(spec.name(), spec.description().map(String::strip), "", spec.settings(), spec.sources(),
         spec.steps().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-            e -> new StepSpec(e.getValue().name(), e.getValue().sql().map(sql -> sql.replaceAll("\\s+", " ").strip()), e.getValue().className(),
+            e -> new StepSpec(e.getValue().name(), e.getValue().sql().map(sql -> sql.replaceAll("\\s+", " ").strip()), e.getValue().className(), e.getValue().kind(),
                 e.getValue().dependencies(), e.getValue().options(), e.getValue().cache()))),
         spec.targets());
   }

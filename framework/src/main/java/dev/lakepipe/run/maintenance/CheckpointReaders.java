@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -64,7 +65,8 @@ public final class CheckpointReaders {
         TableAddress address = Tables.address(plan.spec().settings(), source);
         put(entry, "source." + source.name(), TableRef.of(source.format(), address));
       }
-      write(new Path(folder, PipelineLocks.tableLock(targetTable.toString()) + ".properties"), entry);
+      write(spark.sparkContext().hadoopConfiguration(), new Path(folder, PipelineLocks.tableLock(targetTable.toString()) + ".properties"), entry,
+          "tables whose checkpoints this target's commits hold; written by lakepipe runs");
     }
   }
 
@@ -102,22 +104,23 @@ public final class CheckpointReaders {
     return readers;
   }
 
-  private static void put(Properties entry, String prefix, TableRef table) {
+  static void put(Properties entry, String prefix, TableRef table) {
     entry.setProperty(prefix + ".format", table.format());
     entry.setProperty(prefix + ".table", table.table());
     entry.setProperty(prefix + ".location", table.location());
   }
 
-  private static TableRef get(Properties entry, String prefix) {
+  static TableRef get(Properties entry, String prefix) {
     return new TableRef(entry.getProperty(prefix + ".format"), entry.getProperty(prefix + ".table"),
         entry.getProperty(prefix + ".location"));
   }
 
-  private void write(Path file, Properties entry) {
+  /** @throws UncheckedIOException when the file cannot be written */
+  static void write(Configuration hadoop, Path file, Properties entry, String comment) {
     try {
-      FileSystem files = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem files = file.getFileSystem(hadoop);
       try (OutputStream out = files.create(file, true)) {
-        entry.store(out, "tables whose checkpoints this target's commits hold; written by lakepipe runs");
+        entry.store(out, comment);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

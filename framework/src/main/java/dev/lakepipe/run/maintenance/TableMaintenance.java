@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Maintains one target table as its {@code maintenance} block says: compaction, then history cleanup whose
- * retention is extended so that every commit an incremental checkpoint of the warehouse needs survives.
+ * retention is extended so that every commit an incremental checkpoint of the warehouse or a pin needs survives.
  */
 final class TableMaintenance {
   private final SparkSession spark;
@@ -53,10 +53,11 @@ final class TableMaintenance {
     MaintenanceSpec block = target.maintenance();
     Duration retain = block.retainOrDefault();
     int retainCommits = block.retainCommitsOrDefault();
-    NeededHistory needed = NeededHistory.of(spark, readers, table, reader);
+    HistoryPins pins = new HistoryPins(spark.sparkContext().hadoopConfiguration(), settings.warehouse());
+    NeededHistory needed = NeededHistory.of(spark, readers, pins, table, reader);
     for (NeededHistory.Need need : needed.needs()) {
       notes.add(need.commit().map(c -> "needed: commit " + c.id() + " (" + c.timestamp() + "), ")
-          .orElse("needed but already gone from history: commit " + need.commitId() + ", ") + need.describe());
+          .orElse("needed but already gone from history: commit " + need.commitId() + ", ") + need.why());
     }
     Duration age = needed.age(Instant.now());
     int count = needed.count();
