@@ -64,7 +64,8 @@ public final class TrainingExport {
    * What an export wrote.
    *
    * @param commit the commit of the target table it read
-   * @param checksum SHA-256 over the NumPy files, in column order
+   * @param checksum SHA-256 over the NumPy files, in column order and, within a column, in the order of their roles
+   *     (lengths, valid, values)
    * @param pins the pins it holds on the commits it read; empty when not pinned
    */
   public record Result(Path dir, long rows, String commit, String checksum, List<String> pins) {}
