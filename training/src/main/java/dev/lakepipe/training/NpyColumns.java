@@ -13,10 +13,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
@@ -46,7 +46,7 @@ final class NpyColumns {
    * What was written for one column.
    *
    * @param shape rows, and for an array column the padded length
-   * @param files the column's files: values, then lengths or validity when there are
+   * @param files the column's files by role ({@code lengths}, {@code valid}, {@code values}), in name order
    */
   record Written(String column, String type, String dtype, List<Integer> shape, Map<String, String> files) {}
 
@@ -59,7 +59,7 @@ final class NpyColumns {
   static Written write(Path dir, StructField field, int index, List<Row> rows) throws IOException {
     DataType type = field.dataType();
     String name = field.name();
-    Map<String, String> files = new LinkedHashMap<>();
+    Map<String, String> files = new TreeMap<>();
     if (type instanceof ArrayType array) {
       Element element = element(name, array.elementType());
       List<List<?>> values = rows.stream().<List<?>>map(r -> r.isNullAt(index) ? List.of() : r.getList(index))

@@ -7,6 +7,8 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.run.RunHistory;
+import dev.lakepipe.run.RunRecord;
 import dev.lakepipe.run.Tables;
 import dev.lakepipe.run.maintenance.HistoryPins;
 import dev.lakepipe.run.maintenance.TableRef;
@@ -15,11 +17,11 @@ import dev.lakepipe.spec.JobSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -40,8 +42,8 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Exports one target table, as of one of its commits, into a folder a training job reads: {@code data.parquet},
  * a NumPy file per column (see {@link NpyColumns}) and {@code manifest.json} with the schema, the row count, a
- * checksum of the content and the commits read (the table's, and the source commits its rows come from, as the
- * commit recorded them). The rows are in a fixed order and nothing in the files depends on when or where the export
+ * checksum of the content and the commits read: the table's, and the commit of each table the run that wrote it read
+ * (from the run history). The rows are in a fixed order and nothing in the files depends on when or where the export
  * ran, so the same commit gives the same files. The rows are collected on the driver: an export is a training set
  * that fits in its memory.
  */
@@ -62,7 +64,8 @@ public final class TrainingExport {
    * What an export wrote.
    *
    * @param commit the commit of the target table it read
-   * @param checksum SHA-256 over the NumPy files, in column order
+   * @param checksum SHA-256 over the NumPy files, in column order and, within a column, in the order of their roles
+   *     (lengths, valid, values)
    * @param pins the pins it holds on the commits it read; empty when not pinned
    */
   public record Result(Path dir, long rows, String commit, String checksum, List<String> pins) {}
@@ -94,7 +97,7 @@ public final class TrainingExport {
       manifest.put("target", targetName);
       manifest.put("table", Map.of("format", target.format(), "location", address.location(), "commit",
           read.id()));
-      manifest.put("sources", sourceCommits(read));
+      manifest.put("sources", sourceCommits(spec, read));
       manifest.put("rows", collected.size());
       List<Map<String, Object>> columns = new ArrayList<>();
       Map<String, String> files = new TreeMap<>();
@@ -170,9 +173,24 @@ public final class TrainingExport {
         .toArray(Column[]::new);
   }
 
-  private static Map<String, String> sourceCommits(Commit commit) {
+  /**
+   * The commit of each table the run that made the commit read, as the run history recorded it; for a commit no
+   * recorded run made, the checkpoints it holds.
+   */
+  private Map<String, String> sourceCommits(JobSpec spec, Commit commit) {
+    Map<String, String> properties = commit.properties();
+    Optional<String> runId = Optional.ofNullable(properties.get(CommitContext.PREFIX + "run-id"));
+    Optional<String> pipeline = Optional.ofNullable(properties.get(CommitContext.PREFIX + "pipeline"));
+    Optional<String> logicalTime = Optional.ofNullable(properties.get(CommitContext.LOGICAL_TIME));
+    if (runId.isPresent() && pipeline.isPresent() && logicalTime.isPresent()) {
+      Optional<RunRecord> run = new RunHistory(spark, spec.settings()).of(pipeline.get(),
+          Instant.parse(logicalTime.get())).stream().filter(r -> r.runId().equals(runId.get())).findFirst();
+      if (run.isPresent()) {
+        return new TreeMap<>(run.get().reads());
+      }
+    }
     Map<String, String> sources = new TreeMap<>();
-    commit.properties().forEach((key, value) -> {
+    properties.forEach((key, value) -> {
       if (key.startsWith(CommitContext.CHECKPOINT)) {
         sources.put(key.substring(CommitContext.CHECKPOINT.length()), value);
       }

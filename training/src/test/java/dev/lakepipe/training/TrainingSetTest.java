@@ -108,6 +108,9 @@ class TrainingSetTest {
     JsonNode manifest = manifest(FOR_PYTHON);
     String commit = manifest.at("/table/commit").asText();
     assertEquals(4, manifest.get("rows").asInt());
+    // Each source table was written once: the run read version 0 of each.
+    assertEquals("{\"events\":\"0\",\"labels\":\"0\",\"user_profile\":\"0\",\"user_stats\":\"0\"}",
+        manifest.get("sources").toString());
     assertEquals("[\"impression_id\",\"user_id\",\"label_time\",\"ordered\",\"seq_item_id\",\"seq_length\","
         + "\"clicks_7d\",\"segment\"]", names(manifest));
     assertEquals("[4,2]", manifest.at("/columns/4/shape").toString());
