@@ -15,7 +15,10 @@ public final class ExitCodes {
   public static final int INVALID = 2;
   /** A data-quality check of level error failed; nothing was published. */
   public static final int QUALITY = 3;
-  /** Another run holds the pipeline's lock, or a concurrent commit conflicted. */
+  /**
+   * Another run holds the pipeline's or a table's lock (nothing ran), or, on a warehouse without locks, another
+   * writer's commit conflicted with a write, which committed nothing to its table: run it again.
+   */
   public static final int CONFLICT = 4;
   /** {@code status}: the logical time is not (yet) published; a sensor asks again later. */
   public static final int NOT_PUBLISHED = 5;

@@ -2,6 +2,7 @@ package dev.lakepipe.cli;
 
 import dev.lakepipe.audit.QualityGateException;
 import dev.lakepipe.format.ChangesNotReadableException;
+import dev.lakepipe.format.CommitConflictException;
 import dev.lakepipe.format.SchemaEvolutionException;
 import dev.lakepipe.run.ColumnsNotFoundException;
 import dev.lakepipe.run.IncrementalNotSupportedException;
@@ -117,6 +118,10 @@ public final class Lakepipe implements Runnable {
         // Also from a streaming query, whose failure wraps what its micro-batch threw.
         err.println("lakepipe: " + missing.getMessage());
         return ExitCodes.INVALID;
+      }
+      if (cause instanceof CommitConflictException conflict) {
+        err.println("lakepipe: " + (e instanceof RunFailedException ? e.getMessage() : conflict.getMessage()));
+        return ExitCodes.CONFLICT;
       }
       if (cause instanceof SchemaEvolutionException refused) {
         // The run's own message names the target; the refusal's is what a streaming query failure keeps.

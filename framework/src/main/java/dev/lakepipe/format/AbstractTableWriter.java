@@ -71,14 +71,14 @@ public abstract class AbstractTableWriter implements TableWriter {
   /** @throws SchemaEvolutionException see {@link TableWriter#checkSchema} */
   @Override
   public final Commit append(Dataset<Row> rows, CommitContext context) {
-    writeAppend(evolved(rows), context);
+    guarded(() -> writeAppend(evolved(rows), context));
     return committed(context);
   }
 
   /** @throws SchemaEvolutionException see {@link TableWriter#checkSchema} */
   @Override
   public final Commit overwrite(Dataset<Row> rows, CommitContext context) {
-    writeOverwrite(evolved(rows), context);
+    guarded(() -> writeOverwrite(evolved(rows), context));
     return committed(context);
   }
 
@@ -89,7 +89,7 @@ public abstract class AbstractTableWriter implements TableWriter {
   @Override
   public final Commit overwritePartitions(Dataset<Row> rows, CommitContext context) {
     layout.requirePartitionBy();
-    writeOverwritePartitions(evolved(rows), context);
+    guarded(() -> writeOverwritePartitions(evolved(rows), context));
     return committed(context);
   }
 
@@ -102,9 +102,9 @@ public abstract class AbstractTableWriter implements TableWriter {
     layout.requireKeys();
     // The rows hold one row per key, so into a new table an upsert is an append.
     if (reader.exists()) {
-      writeUpsert(evolved(rows), context);
+      guarded(() -> writeUpsert(evolved(rows), context));
     } else {
-      writeAppend(rows, context);
+      guarded(() -> writeAppend(rows, context));
     }
     return committed(context);
   }
@@ -116,7 +116,8 @@ public abstract class AbstractTableWriter implements TableWriter {
     if (!reader.exists()) {
       return Optional.empty();
     }
-    writeDelete(keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new)).distinct(), context);
+    guarded(() -> writeDelete(keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new))
+        .distinct(), context));
     return Optional.of(committed(context));
   }
 
@@ -131,12 +132,34 @@ public abstract class AbstractTableWriter implements TableWriter {
       throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
     }
     if (reader.exists()) {
-      writeUpsertAndDelete(evolved(rows), keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new))
-          .distinct(), context);
+      guarded(() -> writeUpsertAndDelete(evolved(rows),
+          keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new)).distinct(), context));
     } else {
-      writeAppend(rows, context);
+      guarded(() -> writeAppend(rows, context));
     }
     return committed(context);
+  }
+
+  /**
+   * Whether a write failed because the format refused its commit for a concurrent commit that conflicts with it
+   * (and committed nothing of it); formats that detect conflicts override it.
+   */
+  protected boolean isCommitConflict(Throwable failure) {
+    return false;
+  }
+
+  /** @throws CommitConflictException when the format refused the write's commit for a conflicting one */
+  private void guarded(Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (isCommitConflict(cause)) {
+          throw new CommitConflictException(address, cause);
+        }
+      }
+      throw e;
+    }
   }
 
   /**

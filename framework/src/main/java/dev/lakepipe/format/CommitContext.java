@@ -22,6 +22,8 @@ public record CommitContext(String pipeline, String runId, Instant logicalTime, 
   public static final String PREFIX = "lakepipe.";
   /** The property that holds the logical time of the run that made a commit. */
   public static final String LOGICAL_TIME = PREFIX + "logical-time";
+  /** The property that holds the run id of the run that made a commit. */
+  public static final String RUN_ID = PREFIX + "run-id";
   /** The prefix of the properties that hold checkpoints, followed by the source name in lower case. */
   public static final String CHECKPOINT = PREFIX + "checkpoint.";
   private static final String FIRST_OF_TWO = PREFIX + "first-of-two";
@@ -52,7 +54,7 @@ public record CommitContext(String pipeline, String runId, Instant logicalTime, 
   public Map<String, String> properties() {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put(PREFIX + "pipeline", pipeline);
-    properties.put(PREFIX + "run-id", runId);
+    properties.put(RUN_ID, runId);
     properties.put(LOGICAL_TIME, logicalTime.toString());
     checkpoints.forEach((source, commit) -> properties.put(checkpointKey(source), commit));
     if (firstOfTwo) {

@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Every method throws {@link UnsupportedOperationException} for a mode the format does not support (see
  * {@link TableFormat#writeModes()}), and {@link IllegalStateException} when the table's latest commit is
- * not the write's own (another writer committed right after it).
+ * not the write's own (another writer committed right after it), and {@link CommitConflictException} when the
+ * format refused the commit for a concurrent one that conflicts with it (nothing of the write was committed).
  */
 public interface TableWriter {
   /**

@@ -4,6 +4,7 @@ import dev.lakepipe.format.Commit;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import org.apache.hadoop.fs.FSError;
 
 /** Times the nodes of a run and names the node in the failure of one. */
 final class Nodes {
@@ -22,7 +23,9 @@ final class Nodes {
     Outcome outcome;
     try {
       outcome = work.get();
-    } catch (Exception e) { // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway
+    } catch (Exception | FSError e) {
+      // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway; Hadoop's local file
+      // system throws FSError, an Error, when a write fails (no space left on the device).
       throw new RunFailedException(kind.name().toLowerCase() + " " + name + " failed: " + Failures.reason(e), e);
     }
     return new NodeResult(kind, name, outcome.detail(), outcome.rows(), (System.nanoTime() - start) / 1e9,

@@ -47,12 +47,20 @@ public final class PipelineLocks {
   private final Clock clock;
 
   /**
-   * The locks of a warehouse, or empty when the warehouse is not on a local file system (see above).
+   * Set to {@code off}, this environment variable makes lakepipe take no locks on a local warehouse either, as on an
+   * object store: for an orchestrator that already runs one writer per table at a time, and to test what the formats
+   * do with concurrent writers.
+   */
+  public static final String SWITCH = "LAKEPIPE_LOCKS";
+
+  /**
+   * The locks of a warehouse, or empty when the warehouse is not on a local file system (see above) or {@value
+   * #SWITCH} is {@code off}.
    */
   public static Optional<PipelineLocks> of(String warehouse, Duration timeToLive) {
     boolean local = !warehouse.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || warehouse.startsWith("file:");
-    return local ? Optional.of(new PipelineLocks(warehouse, timeToLive, Clock.systemUTC()))
-        : Optional.empty();
+    return local && !"off".equals(System.getenv(SWITCH))
+        ? Optional.of(new PipelineLocks(warehouse, timeToLive, Clock.systemUTC())) : Optional.empty();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -30,6 +31,8 @@ import org.apache.spark.sql.types.DataTypes;
 final class StreamQuarantine {
   /** Delta serialises concurrent appends in its log; the table is an ordinary one of the warehouse. */
   private static final String FORMAT = "delta";
+
+  private static final String RUN_ID = "run_id";
 
   private final TableFormat format = TableFormats.get(FORMAT);
   private final TableAddress address;
@@ -79,18 +82,28 @@ final class StreamQuarantine {
   }
 
   /**
-   * Appends the records of a batch run, whose batch_id is null.
+   * Appends the records of a batch run, whose batch_id is null, in place of those that earlier runs of the same logical
+   * time appended: a run killed after its quarantine append, then retried, leaves its records there once. (A retry
+   * killed between the delete and the append leaves none, until its own retry appends them.)
    *
    * @param records rows with the columns position, raw_value and reason
    */
   Optional<Commit> append(SparkSession spark, String source, Dataset<Row> records, CommitContext context) {
+    TableReader reader = reader(spark);
+    List<String> earlierRuns = !reader.exists() ? List.of() : reader.commits().stream().map(Commit::properties)
+        .filter(p -> context.logicalTime().toString().equals(p.get(CommitContext.LOGICAL_TIME)))
+        .map(p -> p.get(CommitContext.RUN_ID)).distinct().toList();
+    if (!earlierRuns.isEmpty()) {
+      format.writer(spark, address, new TableLayout(List.of(RUN_ID), Optional.empty(), List.of()))
+          .delete(spark.createDataset(earlierRuns, Encoders.STRING()).toDF(RUN_ID), context);
+    }
     return append(spark, source, records, lit(null).cast(DataTypes.LongType), context);
   }
 
   private Optional<Commit> append(SparkSession spark, String source, Dataset<Row> records, Column batchId,
       CommitContext context) {
     Column[] columns = {lit(source).as("source"), records.col("position"), records.col("raw_value"),
-        records.col("reason"), batchId.as("batch_id"), lit(context.runId()).as("run_id"),
+        records.col("reason"), batchId.as("batch_id"), lit(context.runId()).as(RUN_ID),
         current_timestamp().as("quarantined_at")};
     return Optional.of(format.writer(spark, address, TableLayout.unkeyed(List.of()))
         .append(records.select(columns), context));

@@ -2,7 +2,6 @@ package dev.lakepipe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,15 +18,12 @@ import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.run.RunHistory;
 import dev.lakepipe.run.RunRecord;
+import dev.lakepipe.testing.ChildJvm;
+import dev.lakepipe.testing.ChildJvm.Reply;
 import dev.lakepipe.testing.TestSpark;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -40,8 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -70,7 +64,6 @@ class OrchestratorTest {
   /** The hour an orchestrator runs a second time (a manual rerun, a retry after a lost heartbeat). */
   private static final int REPEATED_HOUR = 15;
   private static final String SECRET = "s3cr3t-orchestrated-token";
-  private static final int SIGKILL_EXIT = 128 + 9;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final StructType SCHEMA = new StructType()
       .add("order_id", DataTypes.LongType, false)
@@ -122,7 +115,7 @@ class OrchestratorTest {
       }
       List<Integer> expectedCodes = new ArrayList<>();
       for (int run = 0; run < HOURS + 2; run++) {
-        expectedCodes.add(run == KILLED_HOUR ? SIGKILL_EXIT : ExitCodes.OK);
+        expectedCodes.add(run == KILLED_HOUR ? ChildJvm.SIGKILL_EXIT : ExitCodes.OK);
       }
       assertEquals(expectedCodes, codes, "exit codes of the runs, in order");
 
@@ -350,7 +343,7 @@ class OrchestratorTest {
   /** A {@code lakepipe} process, as an orchestrator starts it; its output goes to files in the test's folder. */
   private Process lakepipe(String... args) throws IOException {
     Path logs = Files.createTempDirectory(folder, "lakepipe-");
-    List<String> command = javaCommand(Lakepipe.class.getName());
+    List<String> command = ChildJvm.javaCommand(Lakepipe.class.getName());
     command.addAll(Arrays.asList(args));
     return processBuilder(command, logs).redirectOutput(logs.resolve("stdout.txt").toFile()).start();
   }
@@ -363,80 +356,40 @@ class OrchestratorTest {
     return process.exitValue();
   }
 
-  private List<String> javaCommand(String mainClass) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(System.getProperty("lakepipe.test.jvmFlags").trim().split("\\s+")));
-    // Surefire launches tests through a manifest-only jar and passes the real class path in this property.
-    // Short-lived JVMs that run tiny jobs: the quick compiler only, and one GC thread, start and run them sooner.
-    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
-    return command;
-  }
-
   /** In its own folder, so whatever Spark writes to its working directory stays there; stderr to a file. */
   private ProcessBuilder processBuilder(List<String> command, Path logs) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(logs.toFile())
         .redirectError(logs.resolve("stderr.txt").toFile());
-    builder.environment().put("LAKEPIPE_LOG_JSON", eventLog.toString());
-    builder.environment().put("LAKEPIPE_TEST_TOKEN", SECRET);
+    builder.environment().putAll(environment());
     return builder;
   }
 
-  /** What one command line printed, and its exit code. */
-  private record Reply(int code, String out, String err) {}
+  /** What child JVMs get in their environment: where the event log goes, and the spec's secret. */
+  private Map<String, String> environment() {
+    return Map.of("LAKEPIPE_LOG_JSON", eventLog.toString(), "LAKEPIPE_TEST_TOKEN", SECRET);
+  }
 
   /** A {@link CliSession} child JVM. */
   private final class Session implements AutoCloseable {
-    private final Process process;
-    private final PrintWriter commands;
-    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-    private final Path logs;
+    private final ChildJvm child;
 
     Session() throws IOException {
-      logs = Files.createTempDirectory(folder, "session-");
-      process = processBuilder(javaCommand(CliSession.class.getName()), logs).start();
-      commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      Thread reader = new Thread(() -> {
-        try (BufferedReader out = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.startsWith(CliSession.REPLY)) {
-              replies.add(line.substring(CliSession.REPLY.length()));
-            }
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }, "cli-session-reader");
-      reader.setDaemon(true);
-      reader.start();
+      child = ChildJvm.start(folder, environment());
     }
 
-    Reply run(String mode, int hour) throws IOException, InterruptedException {
-      Reply reply = execute("run", spec.toString(), "--mode", mode, "--logical-time", time(hour));
+    Reply run(String mode, int hour) throws InterruptedException {
+      Reply reply = child.execute(List.of("run", spec.toString(), "--mode", mode, "--logical-time", time(hour)));
       assertFalse(reply.out().contains(SECRET) || reply.err().contains(SECRET), "a run's output shows a secret");
       return reply;
     }
 
-    Reply status(int hour) throws IOException, InterruptedException {
-      return execute("status", spec.toString(), "--logical-time", time(hour));
-    }
-
-    private Reply execute(String... args) throws IOException, InterruptedException {
-      commands.println(String.join("\t", args));
-      String reply = replies.poll(3, TimeUnit.MINUTES);
-      assertNotNull(reply, "no answer to " + String.join(" ", args) + " within 3 minutes; see " + logs);
-      JsonNode json = JSON.readTree(reply);
-      return new Reply(json.get("code").asInt(), json.get("out").asText(), json.get("err").asText());
+    Reply status(int hour) throws InterruptedException {
+      return child.execute(List.of("status", spec.toString(), "--logical-time", time(hour)));
     }
 
     @Override
     public void close() throws InterruptedException {
-      commands.close();
-      if (!process.waitFor(1, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-      }
+      child.close();
     }
   }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -53,6 +54,12 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   /** Delta 3.3 on Spark 3.5 widens only what Spark 3.5's Parquet reader converts (see {@code TypeWideningShims}). */
+  /** Delta's optimistic concurrency: a concurrent commit changed what the write read (its log has no locks). */
+  @Override
+  protected boolean isCommitConflict(Throwable failure) {
+    return failure instanceof DeltaConcurrentModificationException;
+  }
+
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
     boolean supported = (from.equals(DataTypes.ByteType) && to.equals(DataTypes.ShortType))

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hudi.common.model.HoodieTableType;
+import org.apache.hudi.exception.HoodieWriteConflictException;
 import org.apache.hudi.common.util.ObjectSizeCalculator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -77,6 +78,12 @@ final class HudiWriter extends AbstractTableWriter {
    * Hudi's writer checks that the table's Avro schema can read the new one: a DECIMAL is an Avro fixed whose size
    * follows its precision, so a wider one fails the check (seen with Hudi 1.1.1).
    */
+  /** Hudi finds conflicts only under optimistic concurrency control, which needs a lock provider in the options. */
+  @Override
+  protected boolean isCommitConflict(Throwable failure) {
+    return failure instanceof HoodieWriteConflictException;
+  }
+
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
     return from instanceof DecimalType ? Optional.of("Hudi 1.1 does not widen a DECIMAL's precision (the Avro fixed"

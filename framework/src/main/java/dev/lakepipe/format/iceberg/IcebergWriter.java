@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.RowLevelOperationMode;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
@@ -59,6 +61,17 @@ final class IcebergWriter extends SqlMergeTableWriter {
   }
 
   /** Iceberg promotes INT to BIGINT, FLOAT to DOUBLE and a DECIMAL to more precision: every safe widening. */
+  /**
+   * Iceberg's optimistic concurrency: the commit lost the race for the table's metadata (and its retries), or, once
+   * retried on the newer snapshot, found files that the other commit added or deleted and that the MERGE would have
+   * read ("Found conflicting files ...", under the default serializable isolation).
+   */
+  @Override
+  protected boolean isCommitConflict(Throwable failure) {
+    return failure instanceof CommitFailedException
+        || (failure instanceof ValidationException && String.valueOf(failure.getMessage()).contains("conflicting"));
+  }
+
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
     return Optional.empty();
