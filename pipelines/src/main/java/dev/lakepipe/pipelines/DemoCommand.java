@@ -28,11 +28,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code lakepipe demo}: generates the marketplace data, runs the orders pipeline on it, shows the targets. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = WarehouseDemoCommand.class,
     description = {"Generate the e-commerce data set into <warehouse>/raw (replacing it), run the orders pipeline"
         + " over it and show what each target table now holds.",
         "The warehouse is ./warehouse unless the spec, its environment profile, LAKEPIPE_WAREHOUSE or"
-            + " --set warehouse=DIR says otherwise."})
+            + " --set warehouse=DIR says otherwise.",
+        "`demo warehouse` builds the reference warehouse instead (see its --help)."})
 final class DemoCommand implements Callable<Integer> {
   @Mixin
   SpecOptions specOptions;
@@ -106,7 +107,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void printTargets(SparkSession spark, JobSpec job, PrintWriter out) {
+  /** Prints a line per target of the spec: its format, rows, latest commit and location. */
+  static void printTargets(SparkSession spark, JobSpec job, PrintWriter out) {
     String row = "%-20s %-8s %12s  %-22s %s%n";
     out.printf(Locale.ROOT, row, "target", "format", "rows", "latest commit", "table");
     for (TargetSpec target : job.targets().values()) {
