@@ -29,8 +29,8 @@ public final class MarketplaceTables {
    */
   public MarketplaceTables(SparkSession spark, EngineSettings settings, String format, String database) {
     Supplier<CommitContext> commits = SourceTable.ingestion();
-    this.orders = SourceTable.open(spark, settings, format, database + ".orders", ORDERS, commits);
-    this.shops = SourceTable.open(spark, settings, format, database + ".shops", SHOPS, commits);
+    this.orders = SourceTable.open(spark, settings, format, database + ".orders", ORDERS, true, commits);
+    this.shops = SourceTable.open(spark, settings, format, database + ".shops", SHOPS, true, commits);
   }
 
   /**

@@ -49,13 +49,17 @@ final class SourceTable {
     };
   }
 
-  /** The writer of {@code table} ({@code db.name}) in {@code format}, created by its first write. */
+  /**
+   * The writer of {@code table} ({@code db.name}) in {@code format}, created by its first write: merge-on-read
+   * where the format's change reads can read it, copy-on-write for a table only read as a snapshot ({@code
+   * changesRead} false).
+   */
   static SourceTable open(SparkSession spark, EngineSettings settings, String format, String table,
-      TableLayout layout, Supplier<CommitContext> commits) {
+      TableLayout layout, boolean changesRead, Supplier<CommitContext> commits) {
     TableFormat tableFormat = TableFormats.get(format);
     TableAddress address =
         TableAddresses.resolve(settings, tableFormat, table, Optional.empty(), Optional.of(table), Map.of());
-    Storage storage = tableFormat.changeReadLimit(Storage.MERGE_ON_READ).isEmpty()
+    Storage storage = changesRead && tableFormat.changeReadLimit(Storage.MERGE_ON_READ).isEmpty()
         ? Storage.MERGE_ON_READ : Storage.COPY_ON_WRITE;
     TableLayout stored = layout.withStorage(storage);
     return new SourceTable(tableFormat.writer(spark, address, stored), stored, commits);

@@ -46,12 +46,16 @@ public final class WarehouseSources {
       String database) {
     this.generator = generator;
     Supplier<CommitContext> commits = SourceTable.ingestion();
-    TableSpot spot = (name, layout) -> SourceTable.open(spark, settings, format, database + "." + name, layout,
-        commits);
-    this.users = spot.open("users", keyed("user_id"));
-    this.shops = spot.open("shops", keyed("shop_id"));
-    this.products = spot.open("products", keyed("product_id"));
-    this.campaigns = spot.open("campaigns", keyed("campaign_id"));
+    TableSpot<TableLayout> spot = (name, layout) -> SourceTable.open(spark, settings, format, database + "." + name, layout,
+        true, commits);
+    // The dimensions are read as snapshots: copy-on-write, so that no reader meets Delta's deletion vectors
+    // (an Iceberg target of a Delta source with them fails unless its rows are cached).
+    TableSpot<String> dimension = (name, key) -> SourceTable.open(spark, settings, format, database + "." + name,
+        new TableLayout(List.of(key), Optional.empty(), List.of()), false, commits);
+    this.users = dimension.open("users", "user_id");
+    this.shops = dimension.open("shops", "shop_id");
+    this.products = dimension.open("products", "product_id");
+    this.campaigns = dimension.open("campaigns", "campaign_id");
     this.orders = spot.open("orders",
         new TableLayout(List.of("order_id"), Optional.of("updated_at"), List.of("order_date")));
     this.orderItems = spot.open("order_items",
@@ -63,12 +67,8 @@ public final class WarehouseSources {
         new TableLayout(List.of("event_id"), Optional.of("ingested_at"), List.of("session_date")));
   }
 
-  private interface TableSpot {
-    SourceTable open(String name, TableLayout layout);
-  }
-
-  private static TableLayout keyed(String key) {
-    return new TableLayout(List.of(key), Optional.empty(), List.of());
+  private interface TableSpot<T> {
+    SourceTable open(String name, T layout);
   }
 
   /** Writes the dimensions, replacing the rows of their keys. */
