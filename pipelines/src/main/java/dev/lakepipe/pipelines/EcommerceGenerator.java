@@ -1,6 +1,7 @@
 package dev.lakepipe.pipelines;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import java.time.Instant;
@@ -32,6 +33,14 @@ import org.apache.spark.sql.SparkSession;
  *       the delete row repeats that status with op 'D'. Rows come by order id, so out of time order: orders
  *       are created at random times of their day, and all versions of an order, late ones included, are together.
  * </ul>
+ *
+ * <p>The rest of the marketplace, for the reference warehouse ({@code conf/jobs/warehouse}), is derived from the
+ * same hashes, so it agrees with the order events: {@link #users}, {@link #products}, {@link #campaigns} (each with
+ * a coupon), {@link #orders} (the order events with campaign, coupon, device, address and region), {@link
+ * #orderItems}, {@link #payments} (charges, some failing first, and refunds), {@link #shipments} (carrier, promised
+ * and actual times; orders never delivered are lost) and {@link #pageViews} (sessions going view → cart → order →
+ * pay, a few events ingested hours late). A few percent of the orders come from shared devices and addresses,
+ * with more failed payments: what the risk flags look for.
  *
  * <p>The data set holds the events that happened in [start, end) of the {@link Config}: {@code ordersPerDay}
  * orders are created on each of its days, and their later versions appear until the end; versions that would
@@ -78,6 +87,16 @@ public final class EcommerceGenerator {
     long users() {
       return Math.max(1, orders() / 3);
     }
+
+    /** A campaign for every four shops, at least three. */
+    int campaigns() {
+      return Math.max(3, shops / 4);
+    }
+
+    /** The shared devices and addresses: one per hundred orders a day. */
+    long sharedPool() {
+      return Math.max(1, ordersPerDay / 100);
+    }
   }
 
   /** The time from the previous event to an event, drawn uniformly from [min, max) seconds. */
@@ -114,10 +133,21 @@ public final class EcommerceGenerator {
       new Lifecycle(52, List.of("created", "paid", "shipped", "delivered")),
       new Lifecycle(10, List.of("created", "paid", "shipped", "delivered", "refunded")));
   private static final int DELETED_PERCENT = 3;
+  /** Orders from a shared device and address. */
+  private static final int SHARED_PERCENT = 5;
 
   private static final List<String> CATEGORIES =
       List.of("electronics", "fashion", "home", "beauty", "sports", "books", "toys", "grocery");
   private static final List<String> REGIONS = List.of("north", "south", "east", "west", "central");
+  private static final List<String> CHANNELS = List.of("search", "social", "email", "affiliate");
+  private static final List<String> CARRIERS = List.of("swiftship", "parcelpro", "northpost", "ecoexpress");
+  private static final int PRODUCTS_PER_SHOP = 10;
+  /** Sessions of page views per order created. */
+  private static final int SESSIONS_PER_ORDER = 4;
+  /** A shipment not delivered this long after it shipped is lost (every delivery comes sooner). */
+  private static final long LOST_AFTER_SECONDS = TO_DELIVERED.maxSeconds() + HOUR;
+  /** No page view is ingested later than this after its session starts. */
+  private static final long MAX_PAGE_VIEW_LAG_SECONDS = 7 * HOUR;
 
   private final SparkSession spark;
   private final Config config;
@@ -159,9 +189,7 @@ public final class EcommerceGenerator {
         .selectExpr(
             "id + 1 AS order_id",
             "1 + pmod(" + hash("id", "'user'") + ", " + config.users() + ") AS user_id",
-            // The product of two uniform draws favours low ids: a few shops get most of the orders.
-            "1 + (pmod(" + hash("id", "'shop-a'") + ", " + config.shops() + ") * pmod(" + hash("id", "'shop-b'")
-                + ", " + config.shops() + ")) DIV " + config.shops() + " AS shop_id",
+            skewedShop("id", "'shop-a'", "'shop-b'") + " AS shop_id",
             "CAST(CAST(500 + pmod(" + hash("id", "'amount'") + ", 99500) AS DECIMAL(12, 0)) / 100"
                 + " AS DECIMAL(12, 2)) AS amount",
             startSecond + " + (id DIV " + config.ordersPerDay() + ") * " + DAY + " + pmod(" + hash("id", "'created'")
@@ -197,8 +225,196 @@ public final class EcommerceGenerator {
     orderEvents().write().mode(SaveMode.Overwrite).parquet(folder + "/" + ORDER_EVENTS);
   }
 
+  /** The users, user_id 1 to about a third of the orders; every one signed up in the 60 days before the start. */
+  public Dataset<Row> users() {
+    return spark.range(config.users()).selectExpr(
+        "id + 1 AS user_id",
+        "format_string('user-%07d', id + 1) AS user_name",
+        pick(REGIONS, "id", "'user-region'") + " AS region",
+        "timestamp_seconds(" + (config.start().getEpochSecond() - 1) + " - pmod(" + hash("id", "'signup'") + ", "
+            + 60 * DAY + ")) AS signed_up_at");
+  }
+
+  /** The products: {@value #PRODUCTS_PER_SHOP} per shop, of the shop's category. */
+  public Dataset<Row> products() {
+    return spark.range((long) config.shops() * PRODUCTS_PER_SHOP).selectExpr(
+        "id + 1 AS product_id",
+        "id DIV " + PRODUCTS_PER_SHOP + " + 1 AS shop_id",
+        "format_string('product-%06d', id + 1) AS product_name",
+        // The shop's category: shops() draws it from the same hash of shop_id - 1.
+        pick(CATEGORIES, "id DIV " + PRODUCTS_PER_SHOP, "'category'") + " AS category",
+        price("id") + " AS price");
+  }
+
+  /** The campaigns, each with one coupon code that takes a percentage off. */
+  public Dataset<Row> campaigns() {
+    return spark.range(config.campaigns()).selectExpr(
+        "id + 1 AS campaign_id",
+        "format_string('campaign-%03d', id + 1) AS campaign_name",
+        pick(CHANNELS, "id", "'channel'") + " AS channel",
+        "concat('C', id + 1) AS coupon_code",
+        discountPercent("id") + " AS discount_percent");
+  }
+
+  /**
+   * The order events of {@link #orderEvents(Instant, Instant)} with what else an order carries: campaign_id (null
+   * for an order no campaign brought), coupon_code (null without a coupon), discount DECIMAL(12,2) (the coupon's
+   * cost, 0 without one), device_id, address_id and region (the address's).
+   */
+  public Dataset<Row> orders(Instant from, Instant until) {
+    String sharedId = "(" + (config.users() + 1) + " + pmod(" + hash("order_id", "'pool'") + ", "
+        + config.sharedPool() + ")) * 4";
+    return orderEvents(from, until)
+        .selectExpr("*",
+            "IF(pmod(" + hash("order_id", "'campaign'") + ", 100) < 40, 1 + pmod(" + hash("order_id", "'campaign-id'")
+                + ", " + config.campaigns() + "), NULL) AS campaign_id",
+            // A user's own devices are user_id * 4 + 0 or 1, addresses + 2 or 3; shared ones come after all users'.
+            "IF(" + shared() + ", " + sharedId + ", user_id * 4 + pmod(" + hash("order_id", "'device'") + ", 2))"
+                + " AS device_id",
+            "IF(" + shared() + ", " + sharedId + ", user_id * 4 + 2 + pmod(" + hash("order_id", "'address'")
+                + ", 2)) AS address_id")
+        .selectExpr("*",
+            "IF(campaign_id IS NOT NULL AND pmod(" + hash("order_id", "'coupon'") + ", 100) < 70,"
+                + " concat('C', campaign_id), NULL) AS coupon_code")
+        .selectExpr("order_id", "user_id", "shop_id", "campaign_id", "coupon_code",
+            "IF(coupon_code IS NULL, CAST(0 AS DECIMAL(12, 2)), CAST(amount * " + discountPercent("campaign_id - 1")
+                + " / 100 AS DECIMAL(12, 2))) AS discount",
+            "device_id", "address_id", pick(REGIONS, "address_id", "'region'") + " AS region",
+            "status", "amount", "created_at", "updated_at", "order_date", "op");
+  }
+
+  /**
+   * The lines of the orders created or deleted in [from, until): order_id, line_no (1 to 3), product_id (of the
+   * order's shop), quantity, unit_price (the product's price), order_date, updated_at, op ('U' when the order is
+   * created, 'D' when it is deleted).
+   */
+  public Dataset<Row> orderItems(Instant from, Instant until) {
+    return orderEvents(from, until)
+        .where("op = 'D' OR status = 'created'")
+        .selectExpr("order_id", "shop_id", "order_date", "updated_at", "op",
+            "explode(sequence(1, 1 + CAST(pmod(" + hash("order_id", "'lines'") + ", 3) AS INT))) AS line_no")
+        .selectExpr("order_id", "line_no",
+            "(shop_id - 1) * " + PRODUCTS_PER_SHOP + " + 1 + pmod(" + hash("order_id", "line_no", "'product'") + ", "
+                + PRODUCTS_PER_SHOP + ") AS product_id",
+            "CAST(1 + pmod(" + hash("order_id", "line_no", "'quantity'") + ", 3) AS INT) AS quantity",
+            "order_date", "updated_at", "op")
+        .selectExpr("order_id", "line_no", "product_id", "quantity", price("product_id - 1") + " AS unit_price",
+            "order_date", "updated_at", "op");
+  }
+
+  /**
+   * The payments made in [from, until), a ledger that only grows: payment_id, order_id, kind ('charge' or
+   * 'refund'), status ('succeeded' or 'failed'), amount, event_at. A paid order has a succeeded charge when it is
+   * paid, some first a failed one (most from shared devices); a cancelled order may have a failed charge; a
+   * refunded order a refund.
+   */
+  public Dataset<Row> payments(Instant from, Instant until) {
+    String failedFirst = "pmod(" + hash("order_id", "'payment-fails'") + ", 100) < CASE WHEN " + shared()
+        + " THEN 60 WHEN status = 'cancelled' THEN 50 ELSE 15 END";
+    // A failed charge comes between the order's creation and the event it precedes, at most a day earlier.
+    return orderEvents(from, until.plusSeconds(DAY))
+        .where("op = 'U' AND status IN ('paid', 'refunded', 'cancelled')")
+        .selectExpr("order_id", "amount", "inline(filter(array("
+            + "named_struct('attempt', 1, 'kind', 'charge', 'status', 'failed', 'event_at',"
+            + " timestamp_seconds((unix_seconds(created_at) + unix_seconds(updated_at)) DIV 2),"
+            + " 'happens', status <> 'refunded' AND " + failedFirst + "), "
+            + "named_struct('attempt', 2, 'kind', 'charge', 'status', 'succeeded', 'event_at', updated_at,"
+            + " 'happens', status = 'paid'), "
+            + "named_struct('attempt', 3, 'kind', 'refund', 'status', 'succeeded', 'event_at', updated_at,"
+            + " 'happens', status = 'refunded')), payment -> payment.happens))")
+        .where(col("event_at").geq(lit(from)).and(col("event_at").lt(lit(until))))
+        .selectExpr("order_id * 10 + attempt AS payment_id", "order_id", "kind", "status", "amount", "event_at");
+  }
+
+  /**
+   * The versions of the shipments that changed in [from, until), one shipment per shipped order: order_id, carrier,
+   * region, shipped_at, promised_at (four days after the order), delivered_at, status ('in_transit', 'delivered',
+   * or 'lost' for an order not delivered {@code LOST_AFTER_SECONDS} after it shipped), updated_at.
+   */
+  public Dataset<Row> shipments(Instant from, Instant until) {
+    Instant since = from.minusSeconds(MAX_LIFETIME_SECONDS + LOST_AFTER_SECONDS);
+    return orders(since, until).where("op = 'U'")
+        .groupBy("order_id", "region", "created_at")
+        .agg(expr("map_from_entries(collect_list(struct(status, updated_at))) AS at"))
+        .selectExpr("order_id", pick(CARRIERS, "order_id", "'carrier'") + " AS carrier", "region",
+            "at['shipped'] AS shipped_at", "created_at + INTERVAL 4 DAYS AS promised_at",
+            "inline(array("
+                + "named_struct('status', 'in_transit', 'delivered_at', CAST(NULL AS TIMESTAMP),"
+                + " 'updated_at', at['shipped']), "
+                + "named_struct('status', 'delivered', 'delivered_at', at['delivered'], 'updated_at', at['delivered']), "
+                + "named_struct('status', 'lost', 'delivered_at', CAST(NULL AS TIMESTAMP), 'updated_at',"
+                + " IF(at['delivered'] IS NULL, timestamp_seconds(unix_seconds(at['shipped']) + " + LOST_AFTER_SECONDS
+                + "), NULL))))")
+        .where(col("updated_at").geq(lit(from)).and(col("updated_at").lt(lit(until))))
+        .select("order_id", "carrier", "region", "shipped_at", "promised_at", "delivered_at", "status", "updated_at");
+  }
+
+  /**
+   * The page views ingested in [from, until): event_id, session_id, user_id, device_id, shop_id, campaign_id (null
+   * for a session no campaign brought), product_id, page ('view', then for some sessions 'cart', 'order', 'pay', in
+   * that order), event_time, ingested_at, session_date. {@value #SESSIONS_PER_ORDER} sessions per order a day, of
+   * 1 to 5 views; 5 % of the events are ingested 1 to 6 hours late, so they land out of order.
+   */
+  public Dataset<Row> pageViews(Instant from, Instant until) {
+    long perDay = config.ordersPerDay() * SESSIONS_PER_ORDER;
+    long startSecond = config.start().getEpochSecond();
+    long firstDay = clamp(Math.floorDiv(from.getEpochSecond() - MAX_PAGE_VIEW_LAG_SECONDS - startSecond, DAY));
+    long endDay = clamp(Math.floorDiv(until.getEpochSecond() - startSecond, DAY) + 1);
+    String funnel = "pmod(" + hash("id", "'funnel'") + ", 100)";
+    return spark.range(firstDay * perDay, endDay * perDay).selectExpr(
+            "id + 1 AS session_id",
+            "1 + pmod(" + hash("id", "'session-user'") + ", " + config.users() + ") AS user_id",
+            skewedShop("id", "'session-shop-a'", "'session-shop-b'") + " AS shop_id",
+            "IF(pmod(" + hash("id", "'session-campaign'") + ", 100) < 30, 1 + pmod(" + hash("id",
+                "'session-campaign-id'") + ", " + config.campaigns() + "), NULL) AS campaign_id",
+            startSecond + " + (id DIV " + perDay + ") * " + DAY + " + pmod(" + hash("id", "'session-start'") + ", "
+                + DAY + ") AS start_second",
+            "date_add(DATE'" + config.startDate() + "', CAST(id DIV " + perDay + " AS INT)) AS session_date",
+            "CAST(1 + pmod(" + hash("id", "'views'") + ", 5) AS INT) AS views",
+            "CASE WHEN " + funnel + " < 12 THEN 3 WHEN " + funnel + " < 15 THEN 2 WHEN " + funnel + " < 30 THEN 1"
+                + " ELSE 0 END AS funnel_steps")
+        .selectExpr("*", "user_id * 4 + pmod(" + hash("session_id", "'session-device'") + ", 2) AS device_id",
+            "explode(sequence(1, views + funnel_steps)) AS step")
+        .selectExpr("session_id * 16 + step AS event_id", "session_id", "user_id", "device_id", "shop_id",
+            "campaign_id",
+            "(shop_id - 1) * " + PRODUCTS_PER_SHOP + " + 1 + pmod(" + hash("session_id", "step", "'viewed'") + ", "
+                + PRODUCTS_PER_SHOP + ") AS product_id",
+            "IF(step <= views, 'view', element_at(array('cart', 'order', 'pay'), step - views)) AS page",
+            "start_second + (step - 1) * 45 + pmod(" + hash("session_id", "step", "'gap'") + ", 45) AS event_second",
+            "IF(pmod(" + hash("session_id", "step", "'late'") + ", 100) < 5, " + HOUR + " + pmod("
+                + hash("session_id", "step", "'lag'") + ", " + 5 * HOUR + "), pmod("
+                + hash("session_id", "step", "'lag'") + ", 60)) AS lag_seconds",
+            "session_date")
+        .selectExpr("event_id", "session_id", "user_id", "device_id", "shop_id", "campaign_id", "product_id", "page",
+            "timestamp_seconds(event_second) AS event_time",
+            "timestamp_seconds(event_second + lag_seconds) AS ingested_at", "session_date")
+        .where(col("ingested_at").geq(lit(from)).and(col("ingested_at").lt(lit(until))));
+  }
+
   private long clamp(long day) {
     return Math.max(0, Math.min(config.days(), day));
+  }
+
+  /** Whether an order (a row with order_id) comes from a shared device and address. */
+  private String shared() {
+    return "pmod(" + hash("order_id", "'shared'") + ", 100) < " + SHARED_PERCENT;
+  }
+
+  /** A shop id from 1 to shops; the product of two uniform draws favours low ids: a few shops get the most. */
+  private String skewedShop(String input, String saltA, String saltB) {
+    return "1 + (pmod(" + hash(input, saltA) + ", " + config.shops() + ") * pmod(" + hash(input, saltB) + ", "
+        + config.shops() + ")) DIV " + config.shops();
+  }
+
+  /** A product's price from its id - 1, 5.00 to 199.99. */
+  private String price(String productIndex) {
+    return "CAST(CAST(500 + pmod(" + hash(productIndex, "'price'") + ", 19500) AS DECIMAL(12, 0)) / 100"
+        + " AS DECIMAL(12, 2))";
+  }
+
+  /** A campaign's coupon discount from its id - 1: 5, 10, 15 or 20 percent. */
+  private String discountPercent(String campaignIndex) {
+    return "CAST(5 * (1 + pmod(" + hash(campaignIndex, "'discount'") + ", 4)) AS INT)";
   }
 
   private String hash(String... inputs) {
