@@ -93,8 +93,9 @@ def query(text: str) -> pd.DataFrame:
 
 
 def read(base: Path) -> pd.DataFrame:
-    """Reads <base>.jsonl typed by <base>.schema.json (Spark's schema): integers as nullable Int64, decimals and
-    floats as float, timestamps as UTC datetimes, dates as datetimes, booleans as nullable booleans."""
+    """Reads <base>.jsonl typed by <base>.schema.json (Spark's schema): integers as int64 (Int64 when a value is
+    null), decimals and floats as float, timestamps as UTC datetimes, dates as datetimes, booleans as bool (boolean
+    when a value is null)."""
     schema = json.loads(Path(f"{base}.schema.json").read_text())
     names = [field["name"] for field in schema["fields"]]
     with open(f"{base}.jsonl", encoding="utf-8") as lines:
@@ -132,8 +133,9 @@ def quality_reports(pipeline: str = None) -> pd.DataFrame:
 def _typed(column: pd.Series, spark_type) -> pd.Series:
     if not isinstance(spark_type, str):
         return column  # arrays, maps and structs stay as Python lists and dicts
+    # Plain NumPy types where there are no nulls, so that arithmetic and matplotlib take them as they are.
     if spark_type in _INTEGERS:
-        return column.astype("Int64")
+        return column.astype("Int64" if column.isna().any() else "int64")
     if spark_type in _FLOATS or spark_type.startswith("decimal"):
         return pd.to_numeric(column).astype(float)
     if spark_type.startswith("timestamp"):
@@ -141,7 +143,7 @@ def _typed(column: pd.Series, spark_type) -> pd.Series:
     if spark_type == "date":
         return pd.to_datetime(column, format="%Y-%m-%d")
     if spark_type == "boolean":
-        return column.astype("boolean")
+        return column.astype("boolean" if column.isna().any() else "bool")
     return column
 
 

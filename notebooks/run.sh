@@ -28,7 +28,9 @@ trap 'rm -rf "$work"' EXIT
 started=$SECONDS
 export LAKEPIPE_HEAP="${LAKEPIPE_HEAP:-1g}"
 
-python3 "$notebooks/build_notebooks.py" --check
+# The Python of the notebooks' kernel: Debian's, which has pandas (a python3 earlier on PATH, e.g. pyenv's, may not).
+python="$(command -v /usr/bin/python3 || command -v python3)"
+"$python" "$notebooks/build_notebooks.py" --check
 
 if [[ -z "$warehouse" ]]; then
   warehouse="$work/warehouse"
@@ -43,7 +45,7 @@ export LAKEPIPE_NB_DATA="$work/data"
 
 # Every notebook's queries in one JVM; the notebooks then read the rows from $LAKEPIPE_NB_DATA.
 phase=$SECONDS
-(cd "$notebooks" && python3 -c 'import lakepipe_nb; lakepipe_nb.fetch()')
+(cd "$notebooks" && "$python" -c 'import lakepipe_nb; lakepipe_nb.fetch()')
 echo "notebooks: data fetched in $((SECONDS - phase)) s"
 
 out="$work/executed"
