@@ -16,7 +16,6 @@ import dev.lakepipe.spec.JobSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -45,25 +44,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "The orders pipeline spec (default: ${DEFAULT-VALUE}).")
   Path spec;
 
-  @Option(names = "--orders-per-day", paramLabel = "N", defaultValue = "2000",
-      description = "Orders created per day (default: ${DEFAULT-VALUE}).")
-  long ordersPerDay;
+  @Mixin
+  GeneratorOptions generator;
 
   @Option(names = "--days", paramLabel = "N", defaultValue = "7",
       description = "Days of orders (default: ${DEFAULT-VALUE}).")
   int days;
-
-  @Option(names = "--shops", paramLabel = "N", defaultValue = "100",
-      description = "Number of shops (default: ${DEFAULT-VALUE}).")
-  int shops;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
-      description = "Seed of the generator; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--start-date", paramLabel = "YYYY-MM-DD", defaultValue = "2026-11-01",
-      description = "The first day of orders, UTC (default: ${DEFAULT-VALUE}).")
-  LocalDate startDate;
 
   @Spec
   CommandSpec command;
@@ -76,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InvalidSpecException {
     long start = System.nanoTime();
-    EcommerceGenerator.Config config = config();
+    EcommerceGenerator.Config config = generator.config(days, command.commandLine());
     JobSpec job = specOptions.load(spec);
     verbose.apply();
     PrintWriter out = command.commandLine().getOut();
@@ -97,14 +83,6 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%ndemo done in %.1f s%n", seconds(start));
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private EcommerceGenerator.Config config() {
-    try {
-      return new EcommerceGenerator.Config(seed, startDate, days, ordersPerDay, shops);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new ParameterException(command.commandLine(), e.getMessage(), e);
-    }
   }
 
   /** Prints a line per target of the spec: its format, rows, latest commit and location. */

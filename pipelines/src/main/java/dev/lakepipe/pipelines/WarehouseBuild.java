@@ -35,12 +35,21 @@ public final class WarehouseBuild {
    * @throws InvalidSpecException when a spec is invalid
    */
   public static WarehouseBuild load(Path folder, SpecLoader.Options options) throws InvalidSpecException {
-    SpecLoader loader = new SpecLoader(TableFormats.all(), System::getenv, RunRefusals::ofSpecMode);
     List<JobSpec> layers = new ArrayList<>();
     for (String layer : LAYERS) {
-      layers.add(loader.load(folder.resolve(layer + ".conf"), options));
+      layers.add(loadLayer(folder, layer, options));
     }
     return new WarehouseBuild(layers);
+  }
+
+  /**
+   * Loads one layer's spec, {@code <folder>/<layer>.conf}.
+   *
+   * @throws InvalidSpecException when the spec is invalid
+   */
+  public static JobSpec loadLayer(Path folder, String layer, SpecLoader.Options options) throws InvalidSpecException {
+    return new SpecLoader(TableFormats.all(), System::getenv, RunRefusals::ofSpecMode)
+        .load(folder.resolve(layer + ".conf"), options);
   }
 
   /** The layers' specs, in run order. */

@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,29 +50,16 @@ final class WarehouseDemoCommand implements Callable<Integer> {
   @Option(names = "--env", paramLabel = "NAME", description = "Environment profile (default: local, when present).")
   String env;
 
-  @Option(names = "--days", paramLabel = "N", defaultValue = "3",
+  @Mixin
+  GeneratorOptions generator;
+
+  @Option(names = "--days", paramLabel = "N", defaultValue = "2",
       description = "Days of data in the daily build (default: ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--hours", paramLabel = "N", defaultValue = "3",
       description = "Hourly increments after the daily build, 0 to 24 (default: ${DEFAULT-VALUE}).")
   int hours;
-
-  @Option(names = "--orders-per-day", paramLabel = "N", defaultValue = "500",
-      description = "Orders created per day (default: ${DEFAULT-VALUE}).")
-  long ordersPerDay;
-
-  @Option(names = "--shops", paramLabel = "N", defaultValue = "20",
-      description = "Number of shops (default: ${DEFAULT-VALUE}).")
-  int shops;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
-      description = "Seed of the generator; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--start-date", paramLabel = "YYYY-MM-DD", defaultValue = "2026-11-01",
-      description = "The first day of data, UTC (default: ${DEFAULT-VALUE}).")
-  LocalDate startDate;
 
   @Spec
   CommandSpec command;
@@ -129,11 +115,7 @@ final class WarehouseDemoCommand implements Callable<Integer> {
       throw new ParameterException(command.commandLine(),
           "days must be positive and hours 0 to 24: days " + days + ", hours " + hours);
     }
-    try {
-      return new EcommerceGenerator.Config(seed, startDate, Math.addExact(days, 1), ordersPerDay, shops);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new ParameterException(command.commandLine(), e.getMessage(), e);
-    }
+    return generator.config(Math.addExact(days, 1), command.commandLine());
   }
 
   private static double seconds(long since) {

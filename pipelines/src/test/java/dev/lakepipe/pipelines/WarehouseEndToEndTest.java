@@ -14,7 +14,6 @@ import dev.lakepipe.spec.SpecLoader;
 import dev.lakepipe.spec.TargetSpec;
 import dev.lakepipe.testing.TestSpark;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +116,6 @@ class WarehouseEndToEndTest {
           """.formatted(PAID, SESSIONS));
 
   private final SparkSession spark = TestSpark.session();
-  private final StringWriter progress = new StringWriter();
 
   @Test
   void hourlyIncrementsGiveTheUseCaseTablesOfTheRawData() throws InvalidSpecException {
@@ -138,7 +136,7 @@ class WarehouseEndToEndTest {
     JobSpec ads = build.layers().get(3);
     List<String> sets = new ArrayList<>(List.of("name=warehouse_ads_fresh"));
     ads.targets().keySet().forEach(t -> sets.add("targets." + t + ".table=fresh_ads." + t));
-    JobSpec fresh = WarehouseBuild.load(SPECS, options(sets)).layers().get(3);
+    JobSpec fresh = WarehouseBuild.loadLayer(SPECS, "ads", options(sets));
     Runs.run(fresh, last, RunMode.FULL, out());
 
     WarehouseSources.TABLES.forEach(table -> view("delta", "raw." + table, "raw_" + table));
@@ -153,8 +151,9 @@ class WarehouseEndToEndTest {
     }
   }
 
-  private PrintWriter out() {
-    return new PrintWriter(progress, true);
+  /** The runs' progress, in the test's output. */
+  private static PrintWriter out() {
+    return new PrintWriter(System.out, true);
   }
 
   private static SpecLoader.Options options(List<String> sets) {

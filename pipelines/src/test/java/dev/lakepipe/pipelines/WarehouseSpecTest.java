@@ -38,7 +38,7 @@ class WarehouseSpecTest {
   @Test
   void demoRejectsAnEmptyBuildBeforeStartingSpark() {
     assertEquals(ExitCodes.INVALID, lakepipe("demo", "warehouse", "--specs", SPECS.toString(), "--hours", "25"));
-    assertTrue(err.toString().startsWith("days must be positive and hours 0 to 24: days 3, hours 25"), err.toString());
+    assertTrue(err.toString().startsWith("days must be positive and hours 0 to 24: days 2, hours 25"), err.toString());
   }
 
   private int lakepipe(String... args) {
