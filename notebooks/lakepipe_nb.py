@@ -1,8 +1,9 @@
 """Shared helpers of the lakepipe notebooks: where the warehouse is, its tables as typed pandas DataFrames, and
 the quality reports the checks write.
 
-A notebook's queries are the files ``notebooks/sql/<notebook>.<name>.sql``. ``load("marketing")`` runs all of
-them in one ``bin/lakepipe query`` call (one JVM start, ~10 s) into a data folder, and reads them back from
+A notebook's queries are the files ``notebooks/sql/<notebook>.<name>.sql``, which name a table ``{{ods.orders}}``:
+the table as the warehouse's specs name it, ``delta:ods.orders``, its format read from the specs so that the
+queries follow them. ``load("marketing")`` runs all of them in one ``bin/lakepipe query`` call (one JVM start, ~10 s) into a data folder, and reads them back from
 there on the next call, until a query file changes or ``refresh=True``. ``notebooks/run.sh`` fetches the data of
 every notebook in a single call before executing them.
 
@@ -10,12 +11,14 @@ Environment:
   LAKEPIPE_WAREHOUSE  the warehouse root (default: ./warehouse in the repository, where `lakepipe demo
                       warehouse` writes)
   LAKEPIPE_NB_DATA    the data folder (default: <warehouse>/_notebooks)
+  LAKEPIPE_NB_SPECS   the specs that say each table's format (default: conf/jobs/warehouse in the repository)
   LAKEPIPE_HEAP       the JVM heap of bin/lakepipe (default here: 1g)
 """
 
 import glob
 import json
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -27,6 +30,9 @@ REPOSITORY = NOTEBOOKS.parent
 SQL = NOTEBOOKS / "sql"
 LAKEPIPE = REPOSITORY / "bin" / "lakepipe"
 
+# In a spec, a source or target names its table as `format = delta, table = ods.orders`.
+_SPEC_TABLE = re.compile(r"\bformat\s*=\s*(\w+)\s*,\s*table\s*=\s*([\w.]+)")
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 _INTEGERS = {"byte", "short", "integer", "long"}
 _FLOATS = {"float", "double"}
 
@@ -60,19 +66,54 @@ def sql(notebook: str, name: str) -> str:
     return (SQL / f"{notebook}.{name}.sql").read_text()
 
 
+def tables() -> dict:
+    """Each table of the warehouse's specs ($LAKEPIPE_NB_SPECS) by name, as a query names it: {"ods.orders":
+    "delta:ods.orders", ...}.
+
+    Raises ValueError when two specs give one table different formats."""
+    specs = Path(os.environ.get("LAKEPIPE_NB_SPECS", REPOSITORY / "conf" / "jobs" / "warehouse"))
+    named = {}
+    for spec in sorted(specs.glob("*.conf")):
+        for table_format, table in _SPEC_TABLE.findall(spec.read_text()):
+            if named.setdefault(table, f"{table_format}:{table}") != f"{table_format}:{table}":
+                raise ValueError(f"{spec}: {table} is {table_format} here, {named[table]} in another spec")
+    return named
+
+
+def render(text: str) -> str:
+    """The query with each {{database.table}} replaced by the table as its spec names it, in backquotes.
+
+    Raises KeyError naming a table no spec has."""
+    known = tables()
+
+    def table(match):
+        if match.group(1) not in known:
+            raise KeyError(f"no spec in conf/jobs/warehouse has table {match.group(1)} (known: {', '.join(sorted(known))})")
+        return f"`{known[match.group(1)]}`"
+    return _PLACEHOLDER.sub(table, text)
+
+
 def fetch(*notebooks: str, refresh: bool = False) -> None:
-    """Runs the queries of these notebooks (all when none is named) whose rows are missing or older than their
-    query file, in one `lakepipe query` call.
+    """Runs the queries of these notebooks (all when none is named) whose rows are missing or were fetched by a
+    different query, in one `lakepipe query` call.
 
     Raises RuntimeError with lakepipe's message when a query fails."""
     out = data_dir()
-    stale = [f for f in query_files(*notebooks) if refresh or _stale(f, out / (f.stem + ".jsonl"))]
+    rendered = out / "sql"
+    rendered.mkdir(parents=True, exist_ok=True)
+    stale = []
+    for query_file in query_files(*notebooks):
+        text = render(query_file.read_text())
+        ran = rendered / query_file.name
+        if refresh or not (out / f"{query_file.stem}.jsonl").exists() or not ran.exists() or ran.read_text() != text:
+            ran.write_text(text)
+            stale.append(ran)
     if not stale:
         return
     command = [str(LAKEPIPE), "query", "--set", f"warehouse={warehouse()}", "--output", "jsonl", "--limit", "0",
                "--out-dir", str(out)]
-    for f in stale:
-        command += ["--file", str(f)]
+    for ran in stale:
+        command += ["--file", str(ran)]
     _run(command)
 
 
@@ -83,10 +124,10 @@ def load(notebook: str, refresh: bool = False) -> dict:
 
 
 def query(text: str) -> pd.DataFrame:
-    """Runs one query now (one JVM start), for trying things out: `nb.query("SELECT ... FROM `iceberg:ads.x`")`."""
+    """Runs one query now (one JVM start), for trying things out: nb.query("SELECT * FROM {{ads.kpi_hourly}}")."""
     with tempfile.TemporaryDirectory() as folder:
         query_file = Path(folder) / "query.sql"
-        query_file.write_text(text)
+        query_file.write_text(render(text))
         _run([str(LAKEPIPE), "query", "--set", f"warehouse={warehouse()}", "--output", "jsonl", "--limit", "0",
               "--out-dir", folder, "--file", str(query_file)])
         return read(Path(folder) / "query")
@@ -145,10 +186,6 @@ def _typed(column: pd.Series, spark_type) -> pd.Series:
     if spark_type == "boolean":
         return column.astype("boolean" if column.isna().any() else "bool")
     return column
-
-
-def _stale(query_file: Path, rows: Path) -> bool:
-    return not rows.exists() or rows.stat().st_mtime < query_file.stat().st_mtime
 
 
 def _run(command: list) -> None:

@@ -1,4 +1,4 @@
 -- The hourly KPIs the anomaly checks watch: GMV, orders and page views per hour.
 SELECT hour, gmv, orders, pv
-FROM `iceberg:ads.kpi_hourly`
+FROM {{ads.kpi_hourly}}
 ORDER BY hour

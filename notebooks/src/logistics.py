@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Logistics: shipping within 48 hours, delivery delays, late shipments
 #
-# Reads `delta:ads.logistics_daily` (per ship date, carrier and region) and, for the distributions, each shipped
-# order of `hudi:dwd.order_detail`: hours from order to shipping, and the delivery's delay against its promise.
+# Reads `ads.logistics_daily` (per ship date, carrier and region) and, for the distributions, each shipped
+# order of `dwd.order_detail`: hours from order to shipping, and the delivery's delay against its promise.
 
 # %%
 import matplotlib.pyplot as plt

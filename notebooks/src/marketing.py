@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Marketing: GMV, buyers and coupon cost per campaign and hour
 #
-# Reads `iceberg:ads.marketing_hourly` (conf/jobs/warehouse/ads.conf), one row per campaign and hour: orders, GMV
+# Reads `ads.marketing_hourly` (conf/jobs/warehouse/ads.conf), one row per campaign and hour: orders, GMV
 # (orders paid, shipped or delivered), coupon cost, buyers, and new (signed up less than 30 days before the order)
 # and returning buyers. Campaign 0 is "no campaign". The warehouse is `$LAKEPIPE_WAREHOUSE` (see README.md).
 
