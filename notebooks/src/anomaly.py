@@ -37,7 +37,7 @@ for ax, column in zip(axes, ["gmv", "orders", "pv"]):
     series.plot(ax=ax, color="black", label=column)
     ax.fill_between(series.index, lower.clip(lower=0), upper, color="tab:blue", alpha=0.2, label="mean ± 3σ of 24 h")
     outside = series[(series < lower) | (series > upper)]
-    ax.scatter(outside.index, outside, color="red", zorder=3, label=f"outside ({len(outside)})")
+    ax.plot(outside.index, outside, "o", color="red", zorder=3, label=f"outside ({len(outside)})")
     ax.set_ylabel(column)
     ax.legend(loc="upper left")
 axes[0].set_title("Hourly KPIs (ads.kpi_hourly)")
@@ -64,7 +64,7 @@ for ax, name in zip(axes[:, 0], names):
         ax.fill_between(bounded.index, bounded.lower, bounded.upper, color="tab:green", alpha=0.3, step="mid",
                         label="accepted")
     failed = runs[runs.status == "failed"]
-    ax.scatter(failed.index, failed.value, color="red", zorder=3, label="failed")
+    ax.plot(failed.index, failed.value, "o", color="red", zorder=3, label="failed")
     ax.set_title(f"{name} ({runs.kind.iloc[0]}): {', '.join(f'{s} {n}' for s, n in runs.status.value_counts().items())}")
     ax.legend(loc="upper left")
 plt.tight_layout()
