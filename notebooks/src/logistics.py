@@ -44,8 +44,9 @@ delivered = shipments.dropna(subset=["delivery_delay_hours"])
 for carrier, group in delivered.groupby("carrier"):
     group.delivery_delay_hours.plot.hist(ax=right, bins=30, alpha=0.5, label=carrier)
 right.axvline(0, color="black", linewidth=1)
-right.set_title("Delivery delay against the promise (hours)")
-right.legend()
+right.set_title(f"Delivery delay against the promise (hours), {len(delivered)} delivered")
+if not delivered.empty:
+    right.legend()
 plt.tight_layout()
 plt.show()
 
