@@ -26,7 +26,6 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/lakepipe-notebooks.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
-export LAKEPIPE_HEAP="${LAKEPIPE_HEAP:-1g}"
 
 # The Python of the notebooks' kernel: Debian's, which has pandas (a python3 earlier on PATH, e.g. pyenv's, may not).
 python="$(command -v /usr/bin/python3 || command -v python3)"
