@@ -60,7 +60,8 @@ for notebook in "$notebooks"/*.ipynb; do
     echo "notebooks: $name executed in $((SECONDS - phase)) s"
   else
     echo "notebooks: $name FAILED:" >&2
-    tail -n 30 "$work/$name.log" >&2
+    # The cell that failed and its error, without the terminal colours of the traceback.
+    sed 's/\x1b\[[0-9;]*m//g' "$work/$name.log" | grep -v '^\s*$' | tail -n 25 >&2
     failed+=("$name")
     continue
   fi
