@@ -39,7 +39,7 @@ plt.show()
 # %%
 funnel = pd.Series({"view": traffic.sessions.sum(), "cart": traffic.cart_sessions.sum(),
                     "order": traffic.order_sessions.sum(), "pay": traffic.pay_sessions.sum()})
-ax = funnel.plot.barh(figsize=(8, 3), color=["#4c72b0", "#55a868", "#c44e52", "#8172b2"], title="Sessions by furthest step")
+ax = funnel.plot.barh(figsize=(8, 3), color=["#4c72b0", "#55a868", "#c44e52", "#8172b2"], title="Sessions reaching each step")
 ax.invert_yaxis()
 for i, (step, n) in enumerate(funnel.items()):
     ax.text(n, i, f"  {n:,}  ({n / funnel['view']:.1%} of sessions)", va="center")
