@@ -34,7 +34,9 @@ for ax, column in zip(axes, ["gmv", "orders", "pv"]):
     series = kpi[column]
     earlier = series.shift(1).rolling(24, min_periods=6)
     lower, upper = earlier.mean() - 3 * earlier.std(), earlier.mean() + 3 * earlier.std()
-    series.plot(ax=ax, color="black", label=column)
+    # Matplotlib's own plot, not pandas': pandas may put a regular hourly series on period units of its own, where
+    # the band and the points would not line up.
+    ax.plot(series.index, series, color="black", label=column)
     ax.fill_between(series.index, lower.clip(lower=0), upper, color="tab:blue", alpha=0.2, label="mean ± 3σ of 24 h")
     outside = series[(series < lower) | (series > upper)]
     ax.plot(outside.index, outside, "o", color="red", zorder=3, label=f"outside ({len(outside)})")
