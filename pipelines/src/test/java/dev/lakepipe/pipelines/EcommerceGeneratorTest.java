@@ -1,6 +1,7 @@
 package dev.lakepipe.pipelines;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,9 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -168,6 +171,71 @@ class EcommerceGeneratorTest {
     Dataset<Row> beforeEnd = lives.where(col("updated_at").lt(lit(SMALL.end())));
     assertSameRows(events, beforeEnd);
     assertTrue(lives.count() > events.count(), "some orders change after the period");
+  }
+
+  @Test
+  void windowsOfTheMarketplaceFactsAddUpToTheWholePeriod() {
+    EcommerceGenerator generator = new EcommerceGenerator(spark, SMALL);
+    Instant middle = SMALL.start().plus(Duration.ofHours(31));
+    List<BiFunction<Instant, Instant, Dataset<Row>>> facts = List.of(generator::orders, generator::orderItems,
+        generator::payments, generator::shipments, generator::pageViews);
+    for (BiFunction<Instant, Instant, Dataset<Row>> fact : facts) {
+      assertSameRows(fact.apply(SMALL.start(), SMALL.end()),
+          fact.apply(SMALL.start(), middle).union(fact.apply(middle, SMALL.end())));
+    }
+  }
+
+  @Test
+  void marketplaceFactsAgreeWithTheOrdersLives() {
+    EcommerceGenerator generator = new EcommerceGenerator(spark, SMALL);
+    Instant later = SMALL.end().plus(Duration.ofDays(30));
+    generator.products().createOrReplaceTempView("all_products");
+    generator.orderItems(SMALL.start(), later).createOrReplaceTempView("all_items");
+    generator.payments(SMALL.start(), later).createOrReplaceTempView("all_payments");
+    generator.shipments(SMALL.start(), later).createOrReplaceTempView("all_shipments");
+    Row facts = spark.sql("""
+        SELECT
+          (SELECT count(*) - count(DISTINCT payment_id) FROM all_payments),
+          (SELECT count_if(kind = 'refund') FROM all_payments)
+            - (SELECT count_if(status = 'refunded' AND op = 'U') FROM order_lives),
+          (SELECT count_if(kind = 'charge' AND status = 'succeeded') FROM all_payments)
+            - (SELECT count_if(status = 'paid' AND op = 'U') FROM order_lives),
+          (SELECT count(*) FROM all_payments f JOIN all_payments s
+             ON f.order_id = s.order_id AND f.status = 'failed' AND s.status = 'succeeded' AND f.event_at > s.event_at),
+          (SELECT count_if(status = 'delivered') FROM all_shipments)
+            - (SELECT count_if(status = 'delivered' AND op = 'U') FROM order_lives),
+          (SELECT count_if(status = 'in_transit') FROM all_shipments)
+            - (SELECT count_if(status = 'shipped' AND op = 'U') FROM order_lives),
+          (SELECT count_if(delivered_at < shipped_at OR shipped_at < promised_at - INTERVAL 4 DAYS) FROM all_shipments),
+          (SELECT count(*) FROM all_shipments l JOIN all_shipments d
+             ON l.order_id = d.order_id AND l.status = 'lost' AND d.status = 'delivered'),
+          (SELECT count_if(i.unit_price <> p.price OR i.line_no NOT BETWEEN 1 AND 3) FROM all_items i
+             JOIN all_products p USING (product_id)),
+          (SELECT count(*) FROM all_items i JOIN all_products p USING (product_id)
+             JOIN (SELECT DISTINCT order_id, shop_id FROM order_lives) o ON o.order_id = i.order_id
+             WHERE o.shop_id <> p.shop_id)
+        """).head();
+    assertEquals(Collections.nCopies(10, 0L), longs(facts));
+    Row present = spark.sql("""
+        SELECT (SELECT count_if(status = 'failed') FROM all_payments), (SELECT count_if(status = 'lost') FROM all_shipments),
+               (SELECT count_if(op = 'D') FROM all_items)
+        """).head();
+    assertTrue(longs(present).stream().allMatch(n -> n > 0), "failed payments, lost shipments, deleted items: " + present);
+  }
+
+  @Test
+  void sessionsGoThroughTheFunnelInOrderAndSomeViewsLandLate() {
+    EcommerceGenerator generator = new EcommerceGenerator(spark, SMALL);
+    Row sessions = generator.pageViews(SMALL.start(), SMALL.end().plus(Duration.ofDays(1)))
+        .groupBy("session_id")
+        .agg(expr("array_join(transform(array_sort(collect_list(struct(event_time, page))), e -> e.page), ' ')"
+                + " AS pages"), expr("count_if(ingested_at > event_time + INTERVAL 1 HOUR) AS late"))
+        .selectExpr("count(*)", "count_if(NOT pages RLIKE '^view( view)*( cart( order( pay)?)?)?$')",
+            "sum(late)")
+        .head();
+    assertEquals(SMALL.orders() * 4, sessions.getLong(0));
+    assertEquals(0L, sessions.getLong(1), "pages out of funnel order");
+    assertTrue(sessions.getLong(2) > 0, "some page views are ingested late");
   }
 
   @Test
