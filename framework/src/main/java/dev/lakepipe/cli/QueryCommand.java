@@ -10,10 +10,17 @@ import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import dev.lakepipe.spec.Secrets;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -32,6 +39,9 @@ import picocli.CommandLine.Spec;
             + " warehouse's catalog, delta:dw/orders or parquet:/data/x a path. With --spec, its sources and targets"
             + " are views named after them.",
         "Only queries run (SELECT, WITH, VALUES, TABLE); commands are refused.",
+        "Several queries share one Spark session with --out-dir DIR --file A.sql --file B.sql ...: each writes"
+            + " DIR/A.<format> and its schema DIR/A.schema.json (Spark's JSON schema), so that a notebook's data costs"
+            + " one JVM start.",
         "Exit codes: 0 success, 1 failure, 2 invalid arguments, spec, table name or SQL (nothing ran)."})
 final class QueryCommand implements Callable<Integer> {
   @Mixin
@@ -40,8 +50,18 @@ final class QueryCommand implements Callable<Integer> {
   @Mixin
   VerboseOption verbose;
 
-  @Parameters(paramLabel = "SQL", description = "The query.")
+  @Parameters(paramLabel = "SQL", arity = "0..1", description = "The query (or --file).")
   String sql;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+      description = "Run the query this file holds instead of SQL; repeatable with --out-dir, each file a query named"
+          + " after the file without .sql.")
+  List<Path> files = List.of();
+
+  @Option(names = "--out-dir", paramLabel = "DIR",
+      description = "Write each --file's rows to DIR/NAME.<format> (csv, jsonl or table) and its schema to"
+          + " DIR/NAME.schema.json, replacing them, instead of printing them; DIR is created when missing.")
+  Path outDir;
 
   @Option(names = "--spec", paramLabel = "SPEC",
       description = "Also make each source and target of this spec a view named after it, read as the spec reads it;"
@@ -79,6 +99,7 @@ final class QueryCommand implements Callable<Integer> {
     if (points.stream().filter(p -> p.table() == null).count() > 1) {
       throw new ParameterException(command.commandLine(), "--as-of without TABLE= is given more than once");
     }
+    Map<String, String> queries = queries();
     JobSpec job = spec == null ? null : specOptions.load(spec);
     EngineSettings settings = job == null ? specOptions.loadSettings() : job.settings();
     // The profile's secrets are masked too when there is no spec, which the root command masks itself.
@@ -94,17 +115,31 @@ final class QueryCommand implements Callable<Integer> {
         query = point.table() == null ? query.withAsOf(point.time())
             : query.withAsOf(point.table(), point.point());
       }
-      QueryResult result = query.run(sql, limit);
-      format.write(result, out);
-      out.flush();
-      if (result.truncated()) {
-        err.println("lakepipe: the first " + limit + " rows are shown; the query returned more (--limit N shows N,"
-            + " --limit 0 all)");
+      if (outDir != null) {
+        Files.createDirectories(outDir);
+      }
+      for (Map.Entry<String, String> named : queries.entrySet()) {
+        current = named.getKey();
+        QueryResult result = query.run(named.getValue(), limit);
+        if (outDir == null) {
+          format.write(result, out);
+          out.flush();
+        } else {
+          writeFiles(named.getKey(), format, result);
+        }
+        if (result.truncated()) {
+          err.println("lakepipe: " + prefix() + "the first " + limit + " rows are "
+              + (outDir == null ? "shown" : "written") + "; the query returned more (--limit N shows N, --limit 0 all)");
+        }
       }
       return ExitCodes.OK;
     } catch (InvalidQueryException e) {
-      err.println("lakepipe: " + e.getMessage() + "; nothing ran");
+      err.println("lakepipe: " + prefix() + e.getMessage() + "; " + (outDir == null ? "nothing ran"
+          : "it did not run, nor the queries after it"));
       return ExitCodes.INVALID;
+    } catch (IOException e) {
+      err.println("lakepipe: cannot write to " + outDir + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
     } catch (RuntimeException e) {
       if (verbose.verbose) {
         e.printStackTrace(err);
@@ -113,11 +148,60 @@ final class QueryCommand implements Callable<Integer> {
       while (cause.getCause() != null && cause.getCause() != cause) {
         cause = cause.getCause();
       }
-      err.println("lakepipe: the query failed: " + WarehouseQuery.firstLine(cause)
+      err.println("lakepipe: " + prefix() + "the query failed: " + WarehouseQuery.firstLine(cause)
           + (verbose.verbose ? "" : "  (--verbose shows the stack trace)"));
       return ExitCodes.FAILURE;
     } finally {
       err.flush();
+    }
+  }
+
+  /** The name of the query running, when it came from a file. */
+  private String current;
+
+  private String prefix() {
+    return files.isEmpty() || current == null ? "" : current + ": ";
+  }
+
+  /** The queries to run, in order, by name: the SQL argument, or the files' contents by file name. */
+  private Map<String, String> queries() {
+    if ((sql == null) == files.isEmpty()) {
+      throw new ParameterException(command.commandLine(), "give either SQL or --file, not both nor neither");
+    }
+    if (outDir != null && files.isEmpty()) {
+      throw new ParameterException(command.commandLine(), "--out-dir writes the queries of --file; give --file");
+    }
+    if (outDir == null && files.size() > 1) {
+      throw new ParameterException(command.commandLine(),
+          "several --file write to --out-dir DIR, one file each; give --out-dir");
+    }
+    if (sql != null) {
+      return Map.of("query", sql);
+    }
+    Map<String, String> queries = new LinkedHashMap<>();
+    for (Path file : files) {
+      String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
+      try {
+        if (queries.put(name, Files.readString(file)) != null) {
+          throw new ParameterException(command.commandLine(), "--file " + file + ": another file is also named "
+              + name + "; the names of the queries must differ");
+        }
+      } catch (IOException e) {
+        throw new ParameterException(command.commandLine(), "--file " + file + ": cannot read it: " + e, e);
+      }
+    }
+    return queries;
+  }
+
+  /** Writes a query's rows to {@code <out-dir>/<name>.<format>} and its schema beside them. */
+  private void writeFiles(String name, ResultFormat format, QueryResult result) throws IOException {
+    Files.writeString(outDir.resolve(name + ".schema.json"), result.schema().json() + "\n", StandardCharsets.UTF_8);
+    try (Writer file = Files.newBufferedWriter(outDir.resolve(name + "." + format.optionName()), StandardCharsets.UTF_8);
+        PrintWriter rows = new PrintWriter(file)) {
+      format.write(result, rows);
+      if (rows.checkError()) {
+        throw new IOException("the rows of " + name + " were not all written");
+      }
     }
   }
 

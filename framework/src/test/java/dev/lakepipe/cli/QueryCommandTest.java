@@ -9,9 +9,12 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.testing.TestSpark;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lakepipe query} over real Delta, Hudi and Iceberg tables of two commits each: the same three orders (a
@@ -209,5 +213,51 @@ class QueryCommandTest {
     assertEquals(new Result(ExitCodes.OK, "k\r\n***\r\n", ""),
         query("--set", "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=not-to-be-seen", "-o", "csv",
             "SELECT 'not-to-be-seen' AS k"));
+  }
+
+  @Test
+  void severalFilesRunInOneSessionEachWritingItsRowsAndSchema(@TempDir Path dir) throws IOException {
+    Path queries = Files.createDirectories(dir.resolve("sql"));
+    Path orders = Files.writeString(queries.resolve("orders.sql"), COLUMNS + quoted(DELTA) + "\nORDER BY id\n");
+    Path counts = Files.writeString(queries.resolve("counts.sql"),
+        "SELECT count(*) AS n, sum(amount) AS total FROM " + quoted(ICEBERG));
+    Path out = dir.resolve("data");
+    assertEquals(new Result(ExitCodes.OK, "", "lakepipe: orders: the first 2 rows are written; the query returned more"
+        + " (--limit N shows N, --limit 0 all)\n"),
+        query("-o", "csv", "--limit", "2", "--out-dir", out.toString(), "-f", orders.toString(), "-f", counts.toString()));
+    assertEquals("id,shop,amount,paid_at,note\r\n1,north,10.50,2026-11-20T10:00:00Z,\r\n"
+        + "2,\"south, east\",1200.00,2026-11-20T11:30:00.250Z,paid\r\n", Files.readString(out.resolve("orders.csv")));
+    assertEquals("n,total\r\n3,1210.55\r\n", Files.readString(out.resolve("counts.csv")));
+    assertEquals("{\"type\":\"struct\",\"fields\":[{\"name\":\"n\",\"type\":\"long\",\"nullable\":false,"
+        + "\"metadata\":{}},{\"name\":\"total\",\"type\":\"decimal(20,2)\",\"nullable\":true,\"metadata\":{}}]}\n",
+        Files.readString(out.resolve("counts.schema.json")));
+    // One file prints on stdout, as SQL does.
+    assertEquals(new Result(ExitCodes.OK, "{\"n\":3,\"total\":\"1210.55\"}\n", ""),
+        query("-o", "jsonl", "--file", counts.toString()));
+    // A failing query names its file; the ones before it were written.
+    Path broken = Files.writeString(queries.resolve("broken.sql"), "SELECT total FROM " + quoted(HUDI));
+    Path again = dir.resolve("again");
+    Result failed = query("-o", "jsonl", "--out-dir", again.toString(), "-f", counts.toString(), "-f", broken.toString(),
+        "-f", orders.toString());
+    assertEquals(ExitCodes.INVALID, failed.code());
+    String reason = "lakepipe: broken: SQL error: [UNRESOLVED_COLUMN";
+    assertEquals(reason, failed.err().substring(0, reason.length()));
+    assertEquals(List.of("counts.jsonl", "counts.schema.json"),
+        Files.list(again).map(p -> p.getFileName().toString()).sorted().toList());
+  }
+
+  @Test
+  void filesAreRefusedWithoutAClearDestination(@TempDir Path dir) throws IOException {
+    Path a = Files.writeString(dir.resolve("a.sql"), "SELECT 1 AS one");
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Path sameName = Files.writeString(other.resolve("a.sql"), "SELECT 2 AS two");
+    String out = dir.resolve("out").toString();
+    for (String[] args : List.of(new String[] {"-f", a.toString(), "SELECT 1"}, new String[] {},
+        new String[] {"-f", a.toString(), "-f", a.toString()}, new String[] {"--out-dir", out, "SELECT 1"},
+        new String[] {"--out-dir", out, "-f", a.toString(), "-f", sameName.toString()},
+        new String[] {"-f", dir.resolve("missing.sql").toString()})) {
+      assertEquals(ExitCodes.INVALID, query(args).code(), String.join(" ", args));
+    }
+    assertEquals(false, Files.exists(dir.resolve("out")));
   }
 }
