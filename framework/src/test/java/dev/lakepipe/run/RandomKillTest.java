@@ -56,6 +56,8 @@ class RandomKillTest {
   private String badRegions;
   /** The JVM that runs the next trial, once warm. */
   private ChildJvm child;
+  /** Whether the child answered its first query, which created its Spark session. */
+  private boolean warm;
 
   /** A run to kill: its mode, the variant of the tables it writes, its extra settings, and when it is killed. */
   private record Trial(String mode, String variant, List<String> settings, Moment moment) {
@@ -97,7 +99,7 @@ class RandomKillTest {
     Random random = new Random(SEED + format.hashCode());
     System.out.println("RandomKillTest " + format + ": seed " + SEED + " (replay with -Dlakepipe.faults.seed=" + SEED
         + "), " + TRIALS + " random moment(s) per mode (-Dlakepipe.faults.trials)");
-    child = warmChild();
+    startChild();
     pipeline = new IncrementalRunTest.Pipeline(format, "kill_" + format, SPEC, List.of(TARGET));
     Path folder = TestSpark.newFolder("regions-bad-");
     Files.write(folder.resolve("regions.json"), List.of("{\"region\":\"eu\",\"region_name\":\"Europe\"}",
@@ -114,6 +116,7 @@ class RandomKillTest {
     pipeline.delete(2);
 
     // The uninterrupted runs, measured in a child as warm as the ones that are killed.
+    awaitWarm();
     long full = run(child, command(new Trial("full", "base_f", List.of(), null)), "the full run");
     long incremental = run(child, command(new Trial("incremental", "base_i", List.of(), null)),
         "the incremental run");
@@ -137,7 +140,10 @@ class RandomKillTest {
       String outcome = kill(trial);
       done.add(trial + ": " + outcome);
       // The next trial's JVM starts while this one is retried.
-      child = i + 1 < trials.size() ? warmChild() : null;
+      child = null;
+      if (i + 1 < trials.size()) {
+        startChild();
+      }
       String context = "seed " + SEED + ", " + trial + " (" + outcome + "); trials so far: " + done;
       pipeline.lakepipeAsIs(command(trial), ExitCodes.OK);
       assertEquals(expected, rows(trial.variant()), context);
@@ -177,13 +183,20 @@ class RandomKillTest {
     return trials;
   }
 
-  /**
-   * A child JVM whose Spark session is being created: a query of the warehouse, which the next command waits for.
-   */
-  private static ChildJvm warmChild() throws IOException {
-    ChildJvm started = ChildJvm.start(TestSpark.warehouse(), Map.of());
-    started.send(List.of("query", "SELECT 1", "--set", "warehouse=" + TestSpark.warehouse()));
-    return started;
+  /** Starts the next child JVM and has it create its Spark session: a query of the warehouse. */
+  private void startChild() throws IOException {
+    child = ChildJvm.start(TestSpark.warehouse(), Map.of());
+    child.send(List.of("query", "SELECT 1", "--set", "warehouse=" + TestSpark.warehouse()));
+    warm = false;
+  }
+
+  /** Waits for the child's first query to end. */
+  private void awaitWarm() throws InterruptedException {
+    if (!warm) {
+      ChildJvm.Reply reply = child.reply();
+      assertEquals(ExitCodes.OK, reply.code(), "the child's first query: " + reply + "; see " + child.logs());
+      warm = true;
+    }
   }
 
   @AfterEach
@@ -194,26 +207,20 @@ class RandomKillTest {
   }
 
   /**
-   * Runs a command line in the child, once its previous command ended, and checks that it succeeds.
+   * Runs a command line in the child and checks that it succeeds.
    *
    * @return how long it took, in milliseconds
    */
   private static long run(ChildJvm child, List<String> command, String what) throws InterruptedException {
-    awaitWarm(child);
     long start = System.nanoTime();
     ChildJvm.Reply reply = child.execute(command);
     assertEquals(ExitCodes.OK, reply.code(), what + ": " + reply + "; see " + child.logs());
     return Duration.ofNanos(System.nanoTime() - start).toMillis();
   }
 
-  private static void awaitWarm(ChildJvm child) throws InterruptedException {
-    ChildJvm.Reply warm = child.reply();
-    assertEquals(ExitCodes.OK, warm.code(), "the child's first query: " + warm + "; see " + child.logs());
-  }
-
   /** Starts the trial's run in the child, kills the child at the trial's moment, and says how far the run got. */
   private String kill(Trial trial) throws InterruptedException {
-    awaitWarm(child);
+    awaitWarm();
     Path watched = trial.moment().folder();
     Set<Path> before = watched == null ? Set.of() : files(watched);
     child.send(command(trial));
