@@ -162,12 +162,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
         "");
   }
 
-  /** A Kafka cluster id: 16 random bytes, base64url without padding, as {@code StorageTool random-uuid} prints. */
+  /**
+   * A Kafka cluster id: 16 random bytes, base64url without padding, as {@code StorageTool random-uuid} prints; never
+   * one that starts with '-', which the tool's argument parser takes for an option (as Kafka's own ids avoid).
+   */
   private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-        .putLong(uuid.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    String id;
+    do {
+      UUID uuid = UUID.randomUUID();
+      ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+          .putLong(uuid.getLeastSignificantBits());
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    } while (id.startsWith("-"));
+    return id;
   }
 
   private static int freePort() throws IOException {
