@@ -11,7 +11,7 @@ Environment:
   LAKEPIPE_WAREHOUSE  the warehouse root (default: ./warehouse in the repository, where `lakepipe demo
                       warehouse` writes)
   LAKEPIPE_NB_DATA    the data folder (default: <warehouse>/_notebooks)
-  LAKEPIPE_NB_SPECS   the specs that say each table's format (default: conf/jobs/warehouse in the repository)
+  LAKEPIPE_NB_SPECS   the specs that say each table's format (default: conf/jobs/reference in the repository)
   LAKEPIPE_HEAP       the JVM heap of bin/lakepipe (default here: 1g)
 """
 
@@ -71,7 +71,7 @@ def tables() -> dict:
     "delta:ods.orders", ...}.
 
     Raises ValueError when two specs give one table different formats."""
-    specs = Path(os.environ.get("LAKEPIPE_NB_SPECS", REPOSITORY / "conf" / "jobs" / "warehouse"))
+    specs = Path(os.environ.get("LAKEPIPE_NB_SPECS", REPOSITORY / "conf" / "jobs" / "reference"))
     named = {}
     for spec in sorted(specs.glob("*.conf")):
         for table_format, table in _SPEC_TABLE.findall(spec.read_text()):
@@ -88,7 +88,7 @@ def render(text: str) -> str:
 
     def table(match):
         if match.group(1) not in known:
-            raise KeyError(f"no spec in conf/jobs/warehouse has table {match.group(1)} (known: {', '.join(sorted(known))})")
+            raise KeyError(f"no spec in conf/jobs/reference has table {match.group(1)} (known: {', '.join(sorted(known))})")
         return f"`{known[match.group(1)]}`"
     return _PLACEHOLDER.sub(table, text)
 

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Anomaly monitoring: hourly GMV, orders and page views with their bounds
 #
-# `ads.kpi_hourly` holds GMV, orders and PV per hour. Its checks in conf/jobs/warehouse/ads.conf gate the
+# `ads.kpi_hourly` holds GMV, orders and PV per hour. Its checks in conf/jobs/reference/ads.conf gate the
 # ADS tables: a Holt-Winters forecast of the run's GMV and the rate of change of its orders and PV against the
 # same logical time a day earlier. Each run writes a quality report (JSON, under
 # `<warehouse>/_lakepipe/quality/warehouse_ads/reports/`) with each check's value, status and, for an anomaly

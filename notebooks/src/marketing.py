@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Marketing: GMV, buyers and coupon cost per campaign and hour
 #
-# Reads `ads.marketing_hourly` (conf/jobs/warehouse/ads.conf), one row per campaign and hour: orders, GMV
+# Reads `ads.marketing_hourly` (conf/jobs/reference/ads.conf), one row per campaign and hour: orders, GMV
 # (orders paid, shipped or delivered), coupon cost, buyers, and new (signed up less than 30 days before the order)
 # and returning buyers. Orders without a campaign are not in it (the spec joins the campaigns). The warehouse is
 # `$LAKEPIPE_WAREHOUSE` (see README.md).

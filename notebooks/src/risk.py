@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Risk: flags over time
 #
-# Reads `ads.risk_flags` (conf/jobs/warehouse/ads.conf): per day, the users, devices and addresses with 3 or
+# Reads `ads.risk_flags` (conf/jobs/reference/ads.conf): per day, the users, devices and addresses with 3 or
 # more orders or 2 or more failed payments, and the shops with 5 or more orders of which a fifth or more were
 # refunded; and per day the orders of `dwd.order_detail`, to put the flags in proportion.
 

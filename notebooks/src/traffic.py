@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Traffic: page views, visitors and the funnel
 #
-# Reads `ads.traffic_hourly` (conf/jobs/warehouse/ads.conf), one row per shop and hour: PV, UV, sessions
+# Reads `ads.traffic_hourly` (conf/jobs/reference/ads.conf), one row per shop and hour: PV, UV, sessions
 # and the sessions that reached the cart, an order and the payment, with their rates. A session's hour is the
 # hour of its first page view.
 

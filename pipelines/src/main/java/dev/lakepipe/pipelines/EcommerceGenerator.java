@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  *       are created at random times of their day, and all versions of an order, late ones included, are together.
  * </ul>
  *
- * <p>The rest of the marketplace, for the reference warehouse ({@code conf/jobs/warehouse}), is derived from the
+ * <p>The rest of the marketplace, for the reference warehouse ({@code conf/jobs/reference}), is derived from the
  * same hashes, so it agrees with the order events: {@link #users}, {@link #products}, {@link #campaigns} (each with
  * a coupon), {@link #orders} (the order events with campaign, coupon, device, address and region), {@link
  * #orderItems}, {@link #payments} (charges, some failing first, and refunds), {@link #shipments} (carrier, promised

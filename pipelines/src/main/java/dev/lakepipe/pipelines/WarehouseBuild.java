@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layers of the reference warehouse ({@code conf/jobs/warehouse}: ODS, DWD, DWS, ADS), run in order in this
+ * The layers of the reference warehouse ({@code conf/jobs/reference}: ODS, DWD, DWS, ADS), run in order in this
  * JVM's Spark session: a daily full build, or an hourly increment in which each layer reads the changes the layer
  * below just committed.
  */

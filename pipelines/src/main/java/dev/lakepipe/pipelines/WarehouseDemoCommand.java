@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * warehouse's daily full build layer by layer, then hourly increments, and prints the rows of every table.
  */
 @Command(name = "warehouse", mixinStandardHelpOptions = true,
-    description = {"Build the reference warehouse (conf/jobs/warehouse: ODS, DWD, DWS, ADS) on generated data: land"
+    description = {"Build the reference warehouse (conf/jobs/reference: ODS, DWD, DWS, ADS) on generated data: land"
         + " --days days of the marketplace into <warehouse>/raw, run the daily full build of every layer, then"
         + " --hours hourly increments (land an hour, run each layer incrementally), and print each table's rows.",
         "The warehouse is ./warehouse unless --warehouse, the environment profile or LAKEPIPE_WAREHOUSE says"
@@ -40,7 +40,7 @@ final class WarehouseDemoCommand implements Callable<Integer> {
   @Mixin
   VerboseOption verbose;
 
-  @Option(names = "--specs", paramLabel = "DIR", defaultValue = "${env:LAKEPIPE_HOME:-.}/conf/jobs/warehouse",
+  @Option(names = "--specs", paramLabel = "DIR", defaultValue = "${env:LAKEPIPE_HOME:-.}/conf/jobs/reference",
       description = "The folder of the layers' specs (default: ${DEFAULT-VALUE}).")
   Path specs;
 

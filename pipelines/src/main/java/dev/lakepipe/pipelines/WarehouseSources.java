@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The source tables of the reference warehouse ({@code conf/jobs/warehouse}), landed from the generator as an
+ * The source tables of the reference warehouse ({@code conf/jobs/reference}), landed from the generator as an
  * upstream ingestion would, hour by hour: the dimensions {@code users}, {@code shops}, {@code products} and
  * {@code campaigns} once, and for each window the facts that happened in it — {@code orders} (the latest version
  * of each order; deleted orders removed), {@code order_items} (added with their order, removed with it), {@code

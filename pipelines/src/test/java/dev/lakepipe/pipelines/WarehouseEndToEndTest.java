@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * fresh full run of the ADS layer over the same lower layers writes.
  */
 class WarehouseEndToEndTest {
-  private static final Path SPECS = Path.of(System.getProperty("lakepipe.conf.dir"), "jobs", "warehouse");
+  private static final Path SPECS = Path.of(System.getProperty("lakepipe.conf.dir"), "jobs", "reference");
   /** Two days for the daily build, the third for the hours. */
   private static final EcommerceGenerator.Config CONFIG =
       new EcommerceGenerator.Config(7, LocalDate.parse("2026-11-01"), 3, 50, 5);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The reference warehouse's specs and the demo's arguments, checked without Spark. */
 class WarehouseSpecTest {
-  private static final Path SPECS = Path.of(System.getProperty("lakepipe.conf.dir"), "jobs", "warehouse");
+  private static final Path SPECS = Path.of(System.getProperty("lakepipe.conf.dir"), "jobs", "reference");
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
