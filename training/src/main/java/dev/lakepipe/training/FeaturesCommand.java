@@ -1,6 +1,7 @@
 package dev.lakepipe.training;
 
 import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.SpecOptions;
 import dev.lakepipe.cli.VerboseOption;
@@ -207,6 +208,7 @@ final class FeaturesCommand implements Runnable {
       Path dir = Files.createTempDirectory("lakepipe-features-bench-");
       PrintWriter out = command.commandLine().getOut();
       try (OnlineFeatureStore online = OnlineFeatureStore.open(dir)) {
+        MemoryPeaks.resetPeaks();
         long start = System.nanoTime();
         FeatureMaterializer.Report report = materializer.materialize(job, source.target, online,
             entities.entity, Optional.ofNullable(entities.time), Optional.empty());
@@ -230,6 +232,8 @@ final class FeaturesCommand implements Runnable {
         Arrays.sort(nanos);
         out.printf("lookups: %d single-key gets over %d entities: p50 %.1f us, p99 %.1f us%n", lookups, keys.size(),
             nanos[lookups / 2] / 1e3, nanos[(int) (lookups * 0.99)] / 1e3);
+        out.printf("peak heap %d MB%s%n", MemoryPeaks.peakHeapMegabytes(), MemoryPeaks.peakResidentMegabytes()
+            .stream().mapToObj(rss -> ", peak resident " + rss + " MB").findFirst().orElse(""));
         out.flush();
       } finally {
         deleteTree(dir);

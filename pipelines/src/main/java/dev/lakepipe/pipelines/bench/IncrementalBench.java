@@ -2,6 +2,7 @@ package dev.lakepipe.pipelines.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.pipelines.EcommerceGenerator;
@@ -129,7 +130,7 @@ final class IncrementalBench implements Callable<Integer> {
   }
 
   private Map<String, Object> measure(Path root, String tableFormat) throws InvalidSpecException {
-    Measures.resetPeaks();
+    MemoryPeaks.resetPeaks();
     Instant end = START.plusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant();
     // One day past the history, so the measured hours have new orders too.
     EcommerceGenerator.Config whole = new EcommerceGenerator.Config(SEED, START, days + 1, ordersPerDay, 200);
@@ -190,8 +191,8 @@ final class IncrementalBench implements Callable<Integer> {
       line.put("plain_upsert_s", Measures.rounded(Measures.median(upserts), 2));
       line.put("upsert_rows", upsertRows);
     }
-    line.put("peak_heap_mb", Measures.peakHeapMegabytes());
-    Measures.peakResidentMegabytes().ifPresent(peak -> line.put("peak_rss_mb", peak));
+    line.put("peak_heap_mb", MemoryPeaks.peakHeapMegabytes());
+    MemoryPeaks.peakResidentMegabytes().ifPresent(peak -> line.put("peak_rss_mb", peak));
     return line;
   }
 

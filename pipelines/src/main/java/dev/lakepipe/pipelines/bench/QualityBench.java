@@ -1,6 +1,7 @@
 package dev.lakepipe.pipelines.bench;
 
 import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableFormats;
@@ -133,7 +134,7 @@ public final class QualityBench implements Callable<Integer> {
     List<Double> without = new ArrayList<>();
     List<Double> with = new ArrayList<>();
     List<Double> separate = new ArrayList<>();
-    Measures.resetPeaks();
+    MemoryPeaks.resetPeaks();
     for (int round = 0; round < rounds; round++) {
       // The hours after the loaded history: updates of old orders and new ones.
       Instant hour = end.plus(Duration.ofHours(round));
@@ -160,7 +161,7 @@ public final class QualityBench implements Callable<Integer> {
     command.commandLine().getOut().printf(Locale.ROOT, "{\"without_checks_s\":%.2f,\"with_checks_s\":%.2f,"
             + "\"separate_queries_s\":%.2f,\"overhead\":%.3f,\"peak_heap_mb\":%d,\"orders_per_day\":%d,\"days\":%d,"
             + "\"rounds\":%d}%n", withoutS, withS, Measures.median(separate), withS / withoutS,
-        Measures.peakHeapMegabytes(), ordersPerDay, days, rounds);
+        MemoryPeaks.peakHeapMegabytes(), ordersPerDay, days, rounds);
     return ExitCodes.OK;
   }
 

@@ -3,6 +3,7 @@ package dev.lakepipe.pipelines.bench;
 import static org.apache.spark.sql.functions.max;
 
 import dev.lakepipe.cli.ExitCodes;
+import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.Commit;
@@ -23,9 +24,6 @@ import dev.lakepipe.spec.SpecLoader;
 import dev.lakepipe.spec.TargetSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -190,9 +188,7 @@ final class StreamingBench implements Callable<Integer> {
     TableAddress address = TableAddresses.resolve(job.settings(), tableFormat, target.name(), target.path(),
         target.table(), target.options());
     TableReader reader = tableFormat.reader(spark, address);
-    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP).toList();
-    heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+    MemoryPeaks.resetPeaks();
 
     int events = rate * seconds;
     long[] producedAt = new long[events];
@@ -245,8 +241,7 @@ final class StreamingBench implements Callable<Integer> {
     if (failure.get() != null) {
       throw failure.get();
     }
-    double peakHeapMb = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1048576.0;
-    return measurement(format, producedAt, visibleAt, visible, peakHeapMb,
+    return measurement(format, producedAt, visibleAt, visible, MemoryPeaks.peakHeapMegabytes(),
         job.streaming().interval().toMillis() / 1e3);
   }
 
