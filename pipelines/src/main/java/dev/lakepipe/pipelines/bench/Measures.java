@@ -5,7 +5,7 @@ import java.math.RoundingMode;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** What the benchmarks measure the same way: elapsed seconds and medians (memory: {@link MemoryPeaks}). */
+/** What the benchmarks measure the same way: elapsed seconds and medians (memory: {@link dev.lakepipe.cli.MemoryPeaks}). */
 final class Measures {
   private Measures() {}
 
