@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.model.HoodieRecord;
@@ -260,18 +261,52 @@ final class HudiReader extends AbstractTableReader {
   /** A fresh view of the timeline, or empty when there is no Hudi table at the path. */
   Optional<HoodieTableMetaClient> metaClient() {
     String path = address.requirePath();
-    Path properties = new Path(new Path(path, HoodieTableMetaClient.METAFOLDER_NAME), HoodieTableConfig.HOODIE_PROPERTIES_FILE);
+    Path meta = new Path(path, HoodieTableMetaClient.METAFOLDER_NAME);
     try {
-      if (!properties.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(properties)) {
+      if (!created(meta.getFileSystem(spark.sparkContext().hadoopConfiguration()), meta)) {
         return Optional.empty();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot look for a Hudi table at " + path, e);
     }
-    return Optional.of(HoodieTableMetaClient.builder()
+    return Optional.of(metaClient(path));
+  }
+
+  /**
+   * Clears the folder of a table whose creation was interrupted. Hudi creates its metadata folder before the table's
+   * properties, and refuses every later write to a folder that has the one without the other; no commit can precede
+   * the properties, so such a folder holds no committed row, only files of an attempt that will be retried.
+   *
+   * @throws UncheckedIOException when the file system cannot be asked or the folder cannot be cleared
+   */
+  void clearInterruptedCreation() {
+    String path = address.requirePath();
+    Path meta = new Path(path, HoodieTableMetaClient.METAFOLDER_NAME);
+    try {
+      FileSystem files = meta.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (files.exists(meta) && !created(files, meta) && !files.delete(new Path(path), true)) {
+        throw new IOException("the file system did not delete it");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the interrupted creation of the Hudi table at " + path, e);
+    }
+  }
+
+  /**
+   * Whether Hudi finished creating the table: its properties are written, or their backup is there (an update of
+   * the properties was interrupted, which Hudi recovers from).
+   */
+  private static boolean created(FileSystem files, Path meta) throws IOException {
+    Path properties = new Path(meta, HoodieTableConfig.HOODIE_PROPERTIES_FILE);
+    return files.exists(new Path(meta, HoodieTableConfig.HOODIE_PROPERTIES_FILE_BACKUP))
+        || files.exists(properties) && files.getFileStatus(properties).getLen() > 0;
+  }
+
+  private HoodieTableMetaClient metaClient(String path) {
+    return HoodieTableMetaClient.builder()
         .setConf(HadoopFSUtils.getStorageConfWithCopy(spark.sparkContext().hadoopConfiguration()))
         .setBasePath(path)
-        .build());
+        .build();
   }
 
   private static Dataset<Row> withoutMetaColumns(Dataset<Row> rows) {

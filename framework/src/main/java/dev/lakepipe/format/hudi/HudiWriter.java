@@ -74,16 +74,16 @@ final class HudiWriter extends AbstractTableWriter {
     }
   }
 
-  /**
-   * Hudi's writer checks that the table's Avro schema can read the new one: a DECIMAL is an Avro fixed whose size
-   * follows its precision, so a wider one fails the check (seen with Hudi 1.1.1).
-   */
   /** Hudi finds conflicts only under optimistic concurrency control, which needs a lock provider in the options. */
   @Override
   protected boolean isCommitConflict(Throwable failure) {
     return failure instanceof HoodieWriteConflictException;
   }
 
+  /**
+   * Hudi's writer checks that the table's Avro schema can read the new one: a DECIMAL is an Avro fixed whose size
+   * follows its precision, so a wider one fails the check (seen with Hudi 1.1.1).
+   */
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
     return from instanceof DecimalType ? Optional.of("Hudi 1.1 does not widen a DECIMAL's precision (the Avro fixed"
@@ -130,6 +130,7 @@ final class HudiWriter extends AbstractTableWriter {
   }
 
   private void write(Dataset<Row> rows, String operation, CommitContext context) {
+    table.clearInterruptedCreation();
     // Append keeps the table and its history; the operation decides what is replaced.
     rows.write().format("hudi").options(options(operation, context)).mode(SaveMode.Append).save(address.requirePath());
   }
