@@ -47,7 +47,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plays an hourly orchestrator against the CLI in child JVMs: 24 consecutive logical hours of a row-wise
+ * Plays an hourly orchestrator against the CLI in child JVMs: 12 consecutive logical hours of a row-wise
  * incremental pipeline (a Delta source read with {@code read = incremental}, upserted into a Delta target), with
  * the source changing between every other hour, one hour's run SIGKILLed once it has started writing its target and then
  * retried, one hour run twice, and {@code status} asked as a sensor would. Most hours go through one child JVM
@@ -58,11 +58,11 @@ import org.junit.jupiter.api.Test;
 class OrchestratorTest {
   private static final String PIPELINE = "orchestrated_orders";
   private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
-  private static final int HOURS = 24;
+  private static final int HOURS = 12;
   /** The hour whose run is killed and retried: it upserts and deletes, so it makes two commits. */
   private static final int KILLED_HOUR = 9;
   /** The hour an orchestrator runs a second time (a manual rerun, a retry after a lost heartbeat). */
-  private static final int REPEATED_HOUR = 15;
+  private static final int REPEATED_HOUR = 11;
   private static final String SECRET = "s3cr3t-orchestrated-token";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final StructType SCHEMA = new StructType()
@@ -80,7 +80,7 @@ class OrchestratorTest {
   private Path eventLog;
 
   @Test
-  void twentyFourHoursWithAKilledRunARetryAndARerun() throws Exception {
+  void twelveHoursWithAKilledRunARetryAndARerun() throws Exception {
     folder = TestSpark.newFolder("orchestrator-");
     spec = writeSpec();
     eventLog = folder.resolve("events.jsonl");

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The moments come from {@code -Dlakepipe.faults.seed} (printed; a random one by default); there are {@code
  * -Dlakepipe.faults.trials} random moments per mode and format (20 for a full campaign; without it, to fit CI, one
- * per format, of a full run on Hudi and Iceberg and an incremental run on Delta or the other way round), and
+ * random moment in all, its format and mode picked by the seed), and
  * {@code -Dlakepipe.faults.formats} picks formats. A replay kills after the same delays; how far a run got by then
  * also depends on the machine. Each killed run runs in a child JVM that started while the previous trial was being
  * retried and checked, and that created its Spark session first; the durations the delays are drawn within were
@@ -48,7 +48,7 @@ class RandomKillTest {
       .toString();
   private static final String TARGET = "by_region";
   private static final long SEED = Long.getLong("lakepipe.faults.seed", new Random().nextLong());
-  /** Random moments per mode and format; unset (CI), one random moment per format, its mode turning with the seed. */
+  /** Random moments per mode and format; unset (CI), one random moment, its format and mode picked by the seed. */
   private static final Integer TRIALS = Integer.getInteger("lakepipe.faults.trials");
   private static final String BAD_REGION = "{\"region\":\"xx\",";
   private static final String BAD_REGION_QUARANTINED =
@@ -100,7 +100,7 @@ class RandomKillTest {
   void runsKilledAtAnyMomentAreRetriedToTheTableOfAnUninterruptedRun(String format) throws Exception {
     Random random = new Random(SEED + format.hashCode());
     System.out.println("RandomKillTest " + format + ": seed " + SEED + " (replay with -Dlakepipe.faults.seed=" + SEED
-        + "), " + (TRIALS == null ? "one random moment" : TRIALS + " random moment(s) per mode")
+        + "), " + (TRIALS == null ? "one random moment in all" : TRIALS + " random moment(s) per mode")
         + " (-Dlakepipe.faults.trials)");
     startChild();
     pipeline = new IncrementalRunTest.Pipeline(format, "kill_" + format, SPEC, List.of(TARGET));
@@ -161,8 +161,12 @@ class RandomKillTest {
   private List<Trial> trials(String format) {
     List<Trial> trials = new ArrayList<>();
     if (TRIALS == null) {
-      boolean full = Math.floorMod(SEED + (format.equals("delta") ? 1 : 0), 2) == 0;
-      trials.add(new Trial(full ? "full" : "incremental", full ? "rf0" : "ri0", List.of(), null));
+      // The seed picks one format and mode: over many CI runs, every pair.
+      List<String> formats = formats().toList();
+      if (formats.get(Math.floorMod(SEED, formats.size())).equals(format)) {
+        boolean full = Math.floorMod(SEED / formats.size(), 2) == 0;
+        trials.add(new Trial(full ? "full" : "incremental", full ? "rf0" : "ri0", List.of(), null));
+      }
     } else {
       for (int i = 0; i < TRIALS; i++) {
         trials.add(new Trial("full", "rf" + i, List.of(), null));

@@ -51,8 +51,6 @@ class RollbackTest {
     p.run("incremental", hour(2), "live", ExitCodes.OK);
     p.run("incremental", hour(3), "live", ExitCodes.OK);
     assertEquals(before, p.rowsOf("live"));
-    p.run("full", hour(3), "fresh", ExitCodes.OK);
-    assertEquals(p.rowsOf("fresh"), p.rowsOf("live"));
 
     String unknown = p.lakepipeAsIs(List.of("rollback", table, "--to", "999999", "--warehouse",
         TestSpark.warehouse().toString()), ExitCodes.INVALID);

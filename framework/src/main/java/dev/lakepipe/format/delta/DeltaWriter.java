@@ -53,13 +53,13 @@ final class DeltaWriter extends SqlMergeTableWriter {
     return "delta." + SqlMerge.quote(address.requirePath());
   }
 
-  /** Delta 3.3 on Spark 3.5 widens only what Spark 3.5's Parquet reader converts (see {@code TypeWideningShims}). */
   /** Delta's optimistic concurrency: a concurrent commit changed what the write read (its log has no locks). */
   @Override
   protected boolean isCommitConflict(Throwable failure) {
     return failure instanceof DeltaConcurrentModificationException;
   }
 
+  /** Delta 3.3 on Spark 3.5 widens only what Spark 3.5's Parquet reader converts (see {@code TypeWideningShims}). */
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
     boolean supported = (from.equals(DataTypes.ByteType) && to.equals(DataTypes.ShortType))
