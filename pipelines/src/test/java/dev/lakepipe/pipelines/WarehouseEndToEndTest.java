@@ -29,8 +29,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reference warehouse end to end on tiny generated data: the daily full build of its four layers, then two
- * hourly increments (new orders, status changes of older ones, deletes, late page views), after which every ADS
+ * The reference warehouse end to end on tiny generated data: the daily full build of its four layers, then an
+ * hourly increment (new orders, status changes of older ones, deletes, late page views), after which every ADS
  * table holds exactly what a query written here, over the raw tables and not the specs' SQL, computes, and what a
  * fresh full run of the ADS layer over the same lower layers writes.
  */
@@ -39,7 +39,7 @@ class WarehouseEndToEndTest {
   /** Two days for the daily build, the third for the hours. */
   private static final EcommerceGenerator.Config CONFIG =
       new EcommerceGenerator.Config(7, LocalDate.parse("2026-11-01"), 3, 50, 5);
-  private static final int HOURS = 2;
+  private static final int HOURS = 1;
 
   private static final String PAID = "o.status IN ('paid', 'shipped', 'delivered')";
   /** Sessions by the raw page views, for traffic and the KPIs. */
