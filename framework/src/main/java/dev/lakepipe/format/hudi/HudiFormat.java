@@ -52,6 +52,6 @@ public final class HudiFormat extends LakeTableFormat {
 
   @Override
   public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout) {
-    return new HudiWriter(address, layout, new HudiReader(spark, address));
+    return new HudiWriter(spark, address, layout, new HudiReader(spark, address));
   }
 }

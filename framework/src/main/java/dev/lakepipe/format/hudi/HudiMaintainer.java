@@ -155,7 +155,7 @@ final class HudiMaintainer implements TableMaintainer {
    */
   private void withClient(Map<String, String> settings, Consumer<SparkRDDWriteClient<?>> action) {
     HoodieTableMetaClient client = metaClient();
-    Map<String, String> properties = new HashMap<>();
+    Map<String, String> properties = new HashMap<>(HudiWriter.CLIENT_SETTINGS);
     if (client.getTableConfig().getRecordKeyFields().isPresent()) {
       properties.putAll(HudiWriter.KEYED_INDEX);
     }

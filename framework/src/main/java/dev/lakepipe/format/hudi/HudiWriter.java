@@ -16,13 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.hudi.common.config.ConfigProperty;
+import org.apache.hudi.common.config.HoodieMetadataConfig;
 import org.apache.hudi.common.model.HoodieTableType;
+import org.apache.hudi.config.HoodieIndexConfig;
+import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.exception.HoodieWriteConflictException;
 import org.apache.hudi.common.util.ObjectSizeCalculator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
@@ -47,14 +52,29 @@ final class HudiWriter extends AbstractTableWriter {
       "hoodie.metadata.global.record.level.index.enable", "true",
       "hoodie.record.index.update.partition.path", "true");
 
+  /**
+   * What every write client of a table passes. The metadata table's indexes follow the last client that wrote, so
+   * all clients must agree; the rest spares each write work that a small write pays in full.
+   */
+  static final Map<String, String> CLIENT_SETTINGS = Map.of(
+      // Reads do not skip files by column statistics (see HudiReader), so no commit needs to maintain them.
+      HoodieMetadataConfig.ENABLE_METADATA_INDEX_COLUMN_STATS.key(), "false",
+      // Otherwise each write of the data source starts and stops a timeline server; markers are then files.
+      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false");
+
+  private static final ConfigProperty<String> RECONCILE_PARALLELISM =
+      HoodieIndexConfig.GLOBAL_INDEX_RECONCILE_PARALLELISM;
+
+  private final SparkSession spark;
   private final HudiReader table;
 
   static {
     sizeObjectsQuietly();
   }
 
-  HudiWriter(TableAddress address, TableLayout layout, HudiReader reader) {
+  HudiWriter(SparkSession spark, TableAddress address, TableLayout layout, HudiReader reader) {
     super(address, reader, layout);
+    this.spark = spark;
     this.table = reader;
   }
 
@@ -156,15 +176,26 @@ final class HudiWriter extends AbstractTableWriter {
       // reading the keys of every base file, finds a key to delete without its partition, and moves a row whose
       // partition an upsert changes.
       options.putAll(KEYED_INDEX);
+      options.put(RECONCILE_PARALLELISM.key(), Integer.toString(reconcileParallelism()));
     }
     if (layout.isPartitioned()) {
       options.put("hoodie.datasource.write.partitionpath.field", String.join(",", layout.partitionBy()));
       options.put("hoodie.datasource.write.hive_style_partitioning", "true");
     }
     options.put("hoodie.datasource.write.commitmeta.key.prefix", CommitContext.PREFIX);
+    options.putAll(CLIENT_SETTINGS);
     options.putAll(context.properties());
     options.putAll(address.options());
     return options;
+  }
+
+  /**
+   * The global index reconciles the incoming keys with the stored ones in three shuffles of a fixed parallelism
+   * at every write, whatever its size; more tasks than cores only queue.
+   */
+  private int reconcileParallelism() {
+    return Math.min(Integer.parseInt(RECONCILE_PARALLELISM.defaultValue()),
+        spark.sparkContext().defaultParallelism());
   }
 
   /** The table's own type once it exists; before, the spec's option or else the layout's storage. */
