@@ -3,6 +3,8 @@ package dev.lakepipe.run;
 import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.storage.NioLocalFileSystem;
+import dev.lakepipe.storage.NioLocalFs;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -12,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
 /** Builds the SparkSession a pipeline runs in: the formats' own settings, then the spec's, which win. */
 public final class SparkSessions {
   static final String EXTENSIONS = "spark.sql.extensions";
+  static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
+  static final String LOCAL_FILE_CONTEXT = "spark.hadoop.fs.AbstractFileSystem.file.impl";
 
   private SparkSessions() {}
 
@@ -35,6 +39,9 @@ public final class SparkSessions {
       conf.put(EXTENSIONS, String.join(",", extensions));
     }
     conf.put("spark.sql.warehouse.dir", settings.warehouse() + "/spark-warehouse");
+    // Local files without a chmod, ls or readlink process per file (Spark ships no native Hadoop library).
+    conf.put(LOCAL_FILE_SYSTEM, NioLocalFileSystem.class.getName());
+    conf.put(LOCAL_FILE_CONTEXT, NioLocalFs.class.getName());
     conf.putAll(settings.sparkConf());
     return conf;
   }

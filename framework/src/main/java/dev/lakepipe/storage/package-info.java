@@ -1,0 +1,2 @@
+/** File systems of the warehouse: Hadoop's local one without a process started per file. */
+package dev.lakepipe.storage;
