@@ -13,28 +13,38 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The storage of a table turns read-only, or fills up, while a run is under way (once it has read its source and
- * computed its step, before its write): the run exits 1 with the file system's own reason ("Read-only file system",
- * "No space left on device") in its message, and the table is still at its previous commit, with its previous rows;
- * once the storage is writable again, the same run succeeds. The table lives on a small tmpfs mounted for the test,
- * which needs root (CAP_SYS_ADMIN); elsewhere the test is skipped, saying so.
+ * The storage of a table turns read-only, or fills up, while a run is under way: read-only once the run has read its
+ * source and computed its step, before its write's first file (a file system with files open for writing cannot be
+ * remounted read-only); full in the middle of its data files (the run finds {@value #HEADROOM} bytes free, enough
+ * for a commit's metadata, while its rows take megabytes). The run exits 1 with the file system's own reason
+ * ("Read-only file system", "No space left on device") in its message, and the table is still at its previous
+ * commit, with its previous rows; once the storage is writable again, the same run succeeds and the table holds each
+ * of its rows once. The table lives on a small tmpfs mounted for the test, which needs root (CAP_SYS_ADMIN);
+ * elsewhere the test is skipped, saying so.
  */
 class DiskFaultsTest {
   private static final String SPEC = "src/test/resources/specs/faults/shared-table.conf";
+  /** Bytes left free on the table's storage when the run that fills it starts writing. */
+  private static final int HEADROOM = 512 * 1024;
+  /** Rows of that run: 3,000 ids, each with 1,000 random characters (about 3 MB, ~2 MB compressed). */
+  private static final List<String> LARGE = largeRows(3_000, 1_000);
 
   @ParameterizedTest
   @ValueSource(strings = {"hudi", "delta", "iceberg"})
@@ -64,7 +74,7 @@ class DiskFaultsTest {
       assertEquals("", mount(folder, "-o", "remount,rw"));
 
       Path filler = folder.resolve("filler");
-      Result full = run(format, table, List.of("1|a|2", "3|a|2"), 1, () -> fill(filler));
+      Result full = run(format, table, LARGE, 1, () -> fill(filler, HEADROOM));
       assertEquals(ExitCodes.FAILURE, full.code, full.output);
       assertTrue(full.output.contains("lakepipe: write shared failed: ")
           && full.output.contains("No space left on device"), full.output);
@@ -72,9 +82,9 @@ class DiskFaultsTest {
       assertEquals(rows, rows(reader));
 
       Files.delete(filler);
-      Result again = run(format, table, List.of("1|a|2", "3|a|2"), 1, () -> { });
+      Result again = run(format, table, LARGE, 1, () -> { });
       assertEquals(ExitCodes.OK, again.code, again.output);
-      assertEquals(List.of("1|a|2", "2|a|1", "3|a|2"), rows(reader));
+      assertEquals(LARGE.stream().sorted().toList(), rows(reader), "each row once");
     } finally {
       mount(folder, "-o", "remount,rw");
       assertEquals(0, new ProcessBuilder("umount", "-l", folder.toString()).start().waitFor(), "umount " + folder);
@@ -117,16 +127,36 @@ class DiskFaultsTest {
         .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).sorted().toList();
   }
 
-  /** Writes zeros to the file until the file system has no space left. */
-  private static void fill(Path filler) {
-    byte[] block = new byte[1 << 20];
-    try (OutputStream stream = Files.newOutputStream(filler)) {
-      while (true) {
-        stream.write(block);
+  /** Writes zeros to the file until the file system has no space left, then frees {@code headroom} bytes of it. */
+  private static void fill(Path filler, int headroom) {
+    byte[] block = new byte[64 * 1024];
+    try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try {
+        while (true) {
+          channel.write(ByteBuffer.wrap(block));
+        }
+      } catch (IOException full) {
+        assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
       }
-    } catch (IOException full) {
-      assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
+      channel.truncate(Math.max(0, channel.size() - headroom));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  /** Rows "id|writer|amount" whose writer is a random string of {@code length} letters and digits. */
+  private static List<String> largeRows(int count, int length) {
+    Random random = new Random(15);
+    String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    List<String> rows = new ArrayList<>();
+    for (int id = 1; id <= count; id++) {
+      StringBuilder writer = new StringBuilder(length);
+      for (int i = 0; i < length; i++) {
+        writer.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      rows.add(id + "|" + writer + "|2");
+    }
+    return rows;
   }
 
   /** Runs {@code mount ARGS... FOLDER}; returns what it printed when it failed, empty when it succeeded. */
