@@ -37,14 +37,8 @@ public class NioRawLocalFileSystem extends RawLocalFileSystem {
       super.setPermission(path, permission);
       return;
     }
-    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-    for (int i = 0; i < BY_BIT.length; i++) {
-      if ((mode & (0400 >> i)) != 0) {
-        permissions.add(BY_BIT[i]);
-      }
-    }
     try {
-      Files.setPosixFilePermissions(file, permissions);
+      Files.setPosixFilePermissions(file, permissions(mode));
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException("File " + path + " does not exist");
     }
@@ -67,14 +61,9 @@ public class NioRawLocalFileSystem extends RawLocalFileSystem {
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException("File " + path + " does not exist");
     }
-    short mode = 0;
-    for (int i = 0; i < BY_BIT.length; i++) {
-      if (attributes.permissions().contains(BY_BIT[i])) {
-        mode |= (short) (0400 >> i);
-      }
-    }
     return new FileStatus(attributes.size(), attributes.isDirectory(), 1, getDefaultBlockSize(path),
-        attributes.lastModifiedTime().toMillis(), attributes.lastAccessTime().toMillis(), new FsPermission(mode),
+        attributes.lastModifiedTime().toMillis(), attributes.lastAccessTime().toMillis(),
+        new FsPermission(mode(attributes.permissions())),
         attributes.owner().getName(), attributes.group().getName(),
         new Path(file.getPath()).makeQualified(getUri(), getWorkingDirectory()));
   }
@@ -95,6 +84,28 @@ public class NioRawLocalFileSystem extends RawLocalFileSystem {
       return super.getFileLinkStatus(path);
     }
     return getFileStatus(path);
+  }
+
+  /** The permissions of the lower nine bits of a mode. */
+  private static Set<PosixFilePermission> permissions(short mode) {
+    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+    for (int i = 0; i < BY_BIT.length; i++) {
+      if ((mode & (0400 >> i)) != 0) {
+        permissions.add(BY_BIT[i]);
+      }
+    }
+    return permissions;
+  }
+
+  /** The mode of these permissions. */
+  private static short mode(Set<PosixFilePermission> permissions) {
+    short mode = 0;
+    for (int i = 0; i < BY_BIT.length; i++) {
+      if (permissions.contains(BY_BIT[i])) {
+        mode |= (short) (0400 >> i);
+      }
+    }
+    return mode;
   }
 
   private static boolean isPosix(java.nio.file.Path file) {
