@@ -18,10 +18,10 @@ import org.apache.spark.sql.types.DataType;
  * Iceberg). Each statement is one commit of the target table.
  */
 public final class SqlMerge {
-  /** Runs one SQL statement so that the commit it makes carries the properties. */
+  /** Runs one MERGE statement of {@code source} so that the commit it makes carries the properties. */
   @FunctionalInterface
   public interface CommitProperties {
-    void around(Map<String, String> properties, Runnable statement);
+    void around(Map<String, String> properties, Dataset<Row> source, Runnable statement);
   }
 
   /** Marks the rows of a combined upsert-and-delete source that delete their key. */
@@ -106,7 +106,7 @@ public final class SqlMerge {
     own.createOrReplaceTempView(view);
     try {
       String sql = "MERGE INTO " + target + " t USING " + view + " s ON " + on + " " + clauses;
-      commitProperties.around(context.properties(), () -> spark.sql(sql));
+      commitProperties.around(context.properties(), own, () -> spark.sql(sql));
     } finally {
       spark.catalog().dropTempView(view);
     }

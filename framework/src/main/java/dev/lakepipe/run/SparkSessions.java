@@ -16,6 +16,13 @@ public final class SparkSessions {
   static final String EXTENSIONS = "spark.sql.extensions";
   static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
   static final String LOCAL_FILE_CONTEXT = "spark.hadoop.fs.AbstractFileSystem.file.impl";
+  static final String CODEGEN_CACHE_ENTRIES = "spark.sql.codegen.cache.maxEntries";
+  /**
+   * Compiled query code kept per JVM. Spark keeps 100 classes, fewer than one increment generates (the formats'
+   * MERGE and log queries included), so a JVM that runs the same queries again (hourly runs in one process,
+   * streaming micro-batches, backfills, tests) compiled them again each time.
+   */
+  static final String CODEGEN_CACHE_SIZE = "1000";
 
   private SparkSessions() {}
 
@@ -42,6 +49,7 @@ public final class SparkSessions {
     // Local files without a chmod, ls or readlink process per file (Spark ships no native Hadoop library).
     conf.put(LOCAL_FILE_SYSTEM, NioLocalFileSystem.class.getName());
     conf.put(LOCAL_FILE_CONTEXT, NioLocalFs.class.getName());
+    conf.put(CODEGEN_CACHE_ENTRIES, CODEGEN_CACHE_SIZE);
     conf.putAll(settings.sparkConf());
     return conf;
   }

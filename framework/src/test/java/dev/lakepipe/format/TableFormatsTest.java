@@ -27,5 +27,6 @@ class TableFormatsTest {
     assertEquals("org.apache.iceberg.spark.SparkCatalog", conf.get("spark.sql.catalog.lakepipe"));
     assertEquals(TestSpark.warehouse().toString(), conf.get("spark.sql.catalog.lakepipe.warehouse"));
     assertTrue(conf.containsKey("spark.kryo.registrator"));
+    assertEquals("1000", conf.get("spark.sql.codegen.cache.maxEntries"));
   }
 }

@@ -19,11 +19,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.execution.columnar.InMemoryRelation;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import scala.Option;
+import scala.collection.JavaConverters;
 
 /**
  * Writes a Delta table by path: appends and overwrites with the DataFrame writer, upserts and deletes with SQL
@@ -31,6 +34,11 @@ import scala.Option;
  * deletion vectors on for a merge-on-read layout, off for copy-on-write; the spec's options win.
  */
 final class DeltaWriter extends SqlMergeTableWriter {
+  /**
+   * Delta's session setting whether a MERGE first copies its source (unless it reads only Delta tables), so that its
+   * two passes over the source, finding the files to change and writing them, see the same rows.
+   */
+  private static final String MATERIALIZE_SOURCE = "spark.databricks.delta.merge.materializeSource";
   /** Delta's session setting for the user metadata of commits made by SQL statements. */
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
   /**
@@ -45,7 +53,8 @@ final class DeltaWriter extends SqlMergeTableWriter {
 
   DeltaWriter(SparkSession spark, TableAddress address, TableLayout layout, TableReader reader) {
     super(address, reader, layout, new SqlMerge(spark, sqlName(address), layout,
-        (properties, statement) -> withUserMetadata(spark, properties, statement)));
+        (properties, source, statement) -> SessionSetting.with(spark, MATERIALIZE_SOURCE,
+            readsTheSameTwice(source) ? "none" : null, () -> withUserMetadata(spark, properties, statement))));
     this.spark = spark;
   }
 
@@ -117,6 +126,18 @@ final class DeltaWriter extends SqlMergeTableWriter {
       writer.option(DELETION_VECTORS, layout.storage() == Storage.MERGE_ON_READ);
     }
     return writer.options(address.options()).partitionBy(layout.partitionBy().toArray(String[]::new));
+  }
+
+  /**
+   * Whether every row of {@code source} comes from persisted rows (an incremental run caches the rows it merges)
+   * through deterministic operators: a second read gives the same rows, and a copy would only cost Spark jobs.
+   */
+  private static boolean readsTheSameTwice(Dataset<Row> source) {
+    if (!source.queryExecution().analyzed().deterministic()) {
+      return false;
+    }
+    return JavaConverters.seqAsJavaList(source.queryExecution().withCachedData().collectLeaves()).stream()
+        .allMatch(leaf -> leaf instanceof InMemoryRelation || leaf instanceof LocalRelation);
   }
 
   /** SQL takes no write options, so the user metadata is set in the session for the one statement. */
