@@ -131,7 +131,8 @@ final class AffectedKeyRefresh extends TargetRefresh {
   private Nodes.Outcome readChanges(SourceSpec source, String since) {
     TableReader reader = tables.reader(source);
     Map<String, String> mapping = mapping(source, reader.snapshot().columns());
-    ChangeSet changes = changeReads.changes(source, since, List.of());
+    ChangeReads.Read read = changeReads.changes(source, since, List.of());
+    ChangeSet changes = read.changes();
     String detail = tables.describe(source) + " changes";
     if (changes.until().isEmpty()) {
       return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
@@ -141,7 +142,7 @@ final class AffectedKeyRefresh extends TargetRefresh {
     AffectedKeys.Part part = AffectedKeys.Part.of(source.name(), rows, mapping, views);
     parts.add(part);
     return new Nodes.Outcome(detail + " naming " + part.size() + " keys (" + String.join(",", part.columns())
-        + ")", OptionalLong.of(rows.count()), changes.until(), Optional.of(since));
+        + ")", OptionalLong.of(read.rows()), changes.until(), Optional.of(since));
   }
 
   /** Reads a source as of the commit the run consumes, filtered to the rows that can contribute. */

@@ -51,7 +51,7 @@ final class AlgebraicRefresh extends TargetRefresh {
   void run() {
     String since = checkpoints(List.of(driving.name())).get(driving.name());
     record(Nodes.timed(NodeResult.Kind.READ, driving.name(), () -> {
-      changes = changeReads.changes(driving, since, List.of());
+      changes = changeReads.changes(driving, since, List.of()).changes();
       return new Nodes.Outcome(tables.describe(driving) + " changes", OptionalLong.empty(),
           changes.until().or(() -> tables.reader(driving).latestCommit()), Optional.of(since));
     }));

@@ -18,14 +18,14 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class ChangeReads implements AutoCloseable {
   private final Tables tables;
-  private final Map<List<String>, ChangeSet> read;
+  private final Map<List<String>, Read> read;
   private final List<Dataset<Row>> cached;
 
   ChangeReads(Tables tables) {
     this(tables, new HashMap<>(), new ArrayList<>());
   }
 
-  private ChangeReads(Tables tables, Map<List<String>, ChangeSet> read, List<Dataset<Row>> cached) {
+  private ChangeReads(Tables tables, Map<List<String>, Read> read, List<Dataset<Row>> cached) {
     this.tables = tables;
     this.read = read;
     this.cached = cached;
@@ -37,14 +37,21 @@ final class ChangeReads implements AutoCloseable {
   }
 
   /**
+   * A source's changes after a commit and how many change rows they hold.
+   *
+   * @param rows counted once, when the read was cached; pairing the rows by keys keeps their number
+   */
+  record Read(ChangeSet changes, long rows) {}
+
+  /**
    * The changes of a source after a commit, as {@link dev.lakepipe.format.TableReader#changes} gives them with these
    * keys; the source's change feed is read on the first call for that commit only.
    *
    * @throws dev.lakepipe.format.HistoryUnavailableException when the source's history after the commit is gone
    * @throws IllegalArgumentException when a key is not a column of the source
    */
-  ChangeSet changes(SourceSpec source, String since, List<String> keys) {
-    ChangeSet all;
+  Read changes(SourceSpec source, String since, List<String> keys) {
+    Read all;
     // Targets refreshed side by side wait for the first one's read of a source rather than read it again.
     synchronized (read) {
       all = read.computeIfAbsent(List.of(source.name(), since), key -> {
@@ -53,11 +60,11 @@ final class ChangeReads implements AutoCloseable {
         cached.add(rows);
         // Filled here, once: targets refreshed side by side would otherwise each compute the lazy cache at the same
         // time (Spark does not share a cache being built), reading the source's changes once per target.
-        rows.count();
-        return new ChangeSet(rows, changes.until());
+        return new Read(new ChangeSet(rows, changes.until()), rows.count());
       });
     }
-    return new ChangeSet(tables.own(all.rows()), all.until()).withKeys(keys);
+    return new Read(new ChangeSet(tables.own(all.changes().rows()), all.changes().until()).withKeys(keys),
+        all.rows());
   }
 
   @Override

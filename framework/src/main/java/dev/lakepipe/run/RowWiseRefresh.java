@@ -63,13 +63,14 @@ final class RowWiseRefresh extends TargetRefresh {
     since = checkpoints(List.of(driving.name())).get(driving.name());
     TableReader reader = tables.reader(driving);
     requireKeyColumns(reader.snapshot().columns(), "columns of its driving source " + driving.name(), WHY);
-    changes = changeReads.changes(driving, since, target.keys());
+    ChangeReads.Read read = changeReads.changes(driving, since, target.keys());
+    changes = read.changes();
     String detail = tables.describe(driving) + " changes";
     if (changes.until().isEmpty()) {
       return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
     }
     NetChanges all = NetChanges.of(changes.rows(), target.keys());
     net = new NetChanges(views.cache(all.upserts()), views.cache(all.deletedKeys()));
-    return new Nodes.Outcome(detail, OptionalLong.of(changes.rows().count()), changes.until(), Optional.of(since));
+    return new Nodes.Outcome(detail, OptionalLong.of(read.rows()), changes.until(), Optional.of(since));
   }
 }
