@@ -129,8 +129,9 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   /**
-   * Whether every row of {@code source} comes from persisted rows (an incremental run caches the rows it merges)
-   * through deterministic operators: a second read gives the same rows, and a copy would only cost Spark jobs.
+   * Whether every row of {@code source} comes from persisted or literal rows (an incremental run caches the rows it
+   * merges) through deterministic operators: a second read gives the same rows, and a copy would only cost Spark
+   * jobs.
    */
   private static boolean readsTheSameTwice(Dataset<Row> source) {
     if (!source.queryExecution().analyzed().deterministic()) {

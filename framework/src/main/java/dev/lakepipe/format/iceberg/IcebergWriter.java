@@ -52,8 +52,8 @@ final class IcebergWriter extends SqlMergeTableWriter {
   private final IcebergReader table;
 
   IcebergWriter(SparkSession spark, TableAddress address, TableLayout layout, IcebergReader reader) {
-    super(address, reader, layout, new SqlMerge(spark, quotedIdentifier(address), layout, (properties, source, statement) ->
-        CommitMetadata.withCommitProperties(properties, () -> {
+    super(address, reader, layout, new SqlMerge(spark, quotedIdentifier(address), layout,
+        (properties, source, statement) -> CommitMetadata.withCommitProperties(properties, () -> {
           statement.run();
           return null;
         }, RuntimeException.class)));
