@@ -3,9 +3,10 @@ package dev.lakepipe.cli;
 import dev.lakepipe.run.BatchProgress;
 import dev.lakepipe.run.NodeResult;
 import dev.lakepipe.run.RunResult;
+import dev.lakepipe.run.SparkWork;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /** Prints a run as it goes: a line per node, then a summary. */
 public final class RunPrinter {
@@ -21,16 +22,16 @@ public final class RunPrinter {
   }
 
   public void node(NodeResult node) {
-    node(node, OptionalLong.empty());
+    node(node, Optional.empty());
   }
 
-  /** A node, with the Spark jobs started since the previous line when they were counted. */
-  public void node(NodeResult node, OptionalLong sparkJobs) {
+  /** A node, with what Spark did for it when that was counted. */
+  public void node(NodeResult node, Optional<SparkWork.Work> work) {
     String rows = node.rows().isPresent() ? String.format(Locale.ROOT, "%,d rows", node.rows().getAsLong()) : "-";
     String commit = node.commit().map(c -> (node.kind() == NodeResult.Kind.WRITE ? "  commit " : "  at commit ")
         + c.id()).orElse("");
     out.printf(Locale.ROOT, "  %-5s  %-18s %14s %7.1f s  %s%s%s%n", node.kind().name().toLowerCase(Locale.ROOT),
-        node.name(), rows, node.seconds(), node.detail(), commit, jobs(sparkJobs));
+        node.name(), rows, node.seconds(), node.detail(), commit, work.map(w -> "  (" + w + ")").orElse(""));
     out.flush();
   }
 
@@ -47,21 +48,24 @@ public final class RunPrinter {
   }
 
   public void summary(RunResult result) {
-    summary(result, OptionalLong.empty());
+    summary(result, Optional.empty());
   }
 
-  /** The summary, with the Spark jobs started after the last node (the run history's commit) when counted. */
-  public void summary(RunResult result, OptionalLong sparkJobsAfter) {
+  /**
+   * The summary, with what Spark did for the whole run when that was counted, and outside its nodes (the run
+   * history's commit).
+   */
+  public void summary(RunResult result, Optional<SparkWork.Tally> work) {
     out.printf(Locale.ROOT, "done in %.1f s: read %,d rows from %d sources, computed %d steps, wrote %,d rows to %d"
             + " targets%s%n", result.seconds(), result.rows(NodeResult.Kind.READ), result.of(NodeResult.Kind.READ).size(),
         result.of(NodeResult.Kind.STEP).size(), result.rows(NodeResult.Kind.WRITE),
         result.of(NodeResult.Kind.WRITE).size(),
-        sparkJobsAfter.isPresent() ? String.format(Locale.ROOT, "; %d Spark jobs after the last node",
-            sparkJobsAfter.getAsLong()) : "");
+        work.map(RunPrinter::outsideNodes).orElse(""));
     out.flush();
   }
 
-  private static String jobs(OptionalLong sparkJobs) {
-    return sparkJobs.isPresent() ? String.format(Locale.ROOT, "  (%d Spark jobs)", sparkJobs.getAsLong()) : "";
+  private static String outsideNodes(SparkWork.Tally work) {
+    return String.format(Locale.ROOT, "; Spark in all: %s; outside the nodes: %s", work.total(),
+        work.outsideNodes());
   }
 }

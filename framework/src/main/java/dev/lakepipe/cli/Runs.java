@@ -1,20 +1,19 @@
 package dev.lakepipe.cli;
 
 import dev.lakepipe.plan.Plan;
-import dev.lakepipe.run.IncrementalRun;
 import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
-import dev.lakepipe.run.SparkJobCounter;
 import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.run.SparkWork;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.JobSpec;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /** Runs a spec from the command line: one session for the run, progress printed as it goes. */
@@ -59,25 +58,25 @@ public final class Runs {
   }
 
   /**
-   * {@link #run(JobSpec, RunOptions, PrintWriter, RunEvents)}, each node's line also saying how many Spark jobs
-   * started since the previous line when {@code countJobs}.
+   * {@link #run(JobSpec, RunOptions, PrintWriter, RunEvents)}, each node's line also saying what Spark did for it
+   * when {@code countWork}: its jobs, tasks, and the rows and bytes they read ({@link SparkWork}).
    */
   public static RunResult run(JobSpec spec, RunOptions options, PrintWriter out, RunEvents events,
-      boolean countJobs) {
+      boolean countWork) {
     RunPrinter printer = new RunPrinter(out);
     printer.start(spec.name(), options.runId(), options.logicalTime().toString());
     events.started();
     long start = System.nanoTime();
     try {
       SparkSession spark = SparkSessions.getOrCreate(withConsoleProgress(spec.settings()));
-      try (SparkJobCounter jobs = countJobs ? SparkJobCounter.listeningTo(spark.sparkContext()) : null) {
-        // Counted per progress line, jobs are a node's own only when targets are refreshed one after another.
-        int targetsAtOnce = countJobs ? 1 : IncrementalRun.TARGETS_AT_ONCE;
-        RunResult result = new PipelineRunner(spark, targetsAtOnce).run(Plan.of(spec), options, node -> {
-          printer.node(node, jobs == null ? OptionalLong.empty() : OptionalLong.of(jobs.startsOver()));
-          events.node(node);
-        }, printer::batch);
-        printer.summary(result, jobs == null ? OptionalLong.empty() : OptionalLong.of(jobs.startsOver()));
+      try (SparkWork work = countWork ? SparkWork.listeningTo(spark.sparkContext()) : null) {
+        RunResult result = new PipelineRunner(spark).run(Plan.of(spec), options,
+            node -> {
+              printer.node(node, work == null ? Optional.empty() : Optional.of(work.takeNode(node.kind(),
+                  node.name())));
+              events.node(node);
+            }, printer::batch);
+        printer.summary(result, work == null ? Optional.empty() : Optional.of(work.startsOver()));
         events.finished(result);
         return result;
       }

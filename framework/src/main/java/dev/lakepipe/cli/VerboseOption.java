@@ -4,7 +4,8 @@ import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --verbose}: Spark's own log output back on, and for a run the Spark jobs each node started. Without it
+ * {@code --verbose}: Spark's own log output back on, and for a run what Spark did for each node ({@link
+ * dev.lakepipe.run.SparkWork}). Without it
  * lakepipe keeps Spark, Hudi, Delta and Iceberg logs to errors only, by pointing Log4j 2 at a quiet configuration
  * before Spark starts.
  */
@@ -12,7 +13,8 @@ public final class VerboseOption {
   static final String QUIET_CONFIG = "lakepipe-quiet-log4j2.properties";
 
   @Option(names = {"-v", "--verbose"},
-      description = "Show Spark's and the table formats' log output, and the Spark jobs each node of a run started.")
+      description = "Show Spark's and the table formats' log output, and for each node of a run its Spark jobs,"
+          + " tasks, and the rows and bytes they read.")
   boolean verbose;
 
   /** Configures logging; call before anything starts Spark. */

@@ -6,7 +6,10 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FSError;
 
-/** Times the nodes of a run and names the node in the failure of one. */
+/**
+ * Times the nodes of a run, names the node in the failure of one, and names the node of the Spark jobs it starts
+ * ({@link SparkWork}).
+ */
 final class Nodes {
   private Nodes() {}
 
@@ -22,7 +25,7 @@ final class Nodes {
     long start = System.nanoTime();
     Outcome outcome;
     try {
-      outcome = work.get();
+      outcome = SparkWork.asNode(kind, name, work);
     } catch (Exception | FSError e) {
       // Spark's AnalysisException is checked in Java's terms but thrown from Scala anyway; Hadoop's local file
       // system throws FSError, an Error, when a write fails (no space left on the device).

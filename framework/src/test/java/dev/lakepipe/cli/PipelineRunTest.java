@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,8 +111,9 @@ class PipelineRunTest {
     StringWriter err = new StringWriter();
     int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "run",
         "src/test/resources/specs/run/custom-step.conf", "--logical-time", "2026-11-21T05:00Z",
-        "--set", "warehouse=" + TestSpark.warehouse(), "--set", "sources.changes.path=" + data);
+        "--set", "warehouse=" + TestSpark.warehouse(), "--set", "sources.changes.path=" + data, "--verbose");
     assertEquals(ExitCodes.OK, code, out + "\n" + err);
+    assertVerboseCountsSparkWorkPerNode(out.toString());
     List<String> rows = TestSpark.session().read().parquet(TestSpark.warehouse() + "/custom/out")
         .collectAsList().stream().map(PipelineRunTest::line).sorted().toList();
     assertEquals(List.of("2|paid|20.0|vip|2026-11-21"), rows);
@@ -204,6 +207,30 @@ class PipelineRunTest {
       assertEquals(format.reader(TestSpark.session(), address).latestCommit().orElseThrow().id(),
           record.commits().get(target), target);
     }
+  }
+
+  /**
+   * {@code --verbose}: each node's line ends with its Spark work, and the summary's jobs are the nodes' and those
+   * outside them. The read node read the file's three records at least once.
+   */
+  private static void assertVerboseCountsSparkWorkPerNode(String out) {
+    Pattern work = Pattern.compile("(\\d+) Spark jobs, (\\d+) tasks, ([\\d,]+) rows / \\d+\\.\\d MB read");
+    List<String> nodes = out.lines().filter(l -> l.matches("  (read|step|write) .*")).toList();
+    assertEquals(4, nodes.size(), out);
+    long nodeJobs = 0;
+    for (String node : nodes) {
+      Matcher matcher = work.matcher(node);
+      assertTrue(node.endsWith(")") && matcher.find(), out);
+      nodeJobs += Long.parseLong(matcher.group(1));
+      if (node.startsWith("  read ")) {
+        assertTrue(Long.parseLong(matcher.group(3).replace(",", "")) >= 3, out);
+      }
+    }
+    String summary = out.lines().filter(l -> l.startsWith("done in ")).findFirst().orElseThrow();
+    Matcher all = work.matcher(summary.substring(summary.indexOf("Spark in all: ")));
+    Matcher outside = work.matcher(summary.substring(summary.indexOf("outside the nodes: ")));
+    assertTrue(all.find() && outside.find(), summary);
+    assertEquals(Long.parseLong(all.group(1)), nodeJobs + Long.parseLong(outside.group(1)), out);
   }
 
   private static String runId(String out) {

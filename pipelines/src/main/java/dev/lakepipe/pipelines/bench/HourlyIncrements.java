@@ -35,6 +35,16 @@ final class HourlyIncrements {
     return median(Increment::sparkJobs);
   }
 
+  /** Rows the tasks of an increment read from storage (Spark's input metrics), median. */
+  double medianRowsRead() {
+    return median(increment -> increment.work().total().rowsRead());
+  }
+
+  /** Bytes the tasks of an increment read from storage (Spark's input metrics), median. */
+  double medianBytesRead() {
+    return median(increment -> increment.work().total().bytesRead());
+  }
+
   double medianFilesWritten() {
     return median(increment -> increment.written().files());
   }

@@ -7,8 +7,9 @@ import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.pipelines.EcommerceGenerator;
 import dev.lakepipe.run.IncrementalRun;
+import dev.lakepipe.run.NodeResult;
 import dev.lakepipe.run.RunResult;
-import dev.lakepipe.run.SparkJobCounter;
+import dev.lakepipe.run.SparkWork;
 import dev.lakepipe.spec.InvalidSpecException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -141,7 +142,7 @@ final class IncrementalBench implements Callable<Integer> {
     line.put("format", tableFormat);
     line.put("rows", history.orders);
     line.put("hours", hours);
-    try (SparkJobCounter counter = SparkJobCounter.listeningTo(history.spark.sparkContext())) {
+    try (SparkWork counter = SparkWork.listeningTo(history.spark.sparkContext())) {
       double fullSeconds = measureFullRuns(history, database + "_plain", counter, line);
       List<MarketplaceHistory.Increment> sideBySide = new ArrayList<>();
       List<MarketplaceHistory.Increment> oneAtATime = new ArrayList<>();
@@ -160,6 +161,8 @@ final class IncrementalBench implements Callable<Integer> {
       line.put("speedup", Measures.rounded(fullSeconds / increments.medianSeconds(), 2));
       line.put("spark_jobs", Measures.rounded(increments.medianSparkJobs(), 1));
       line.put("spark_jobs_each", increments.sparkJobsEach());
+      line.put("rows_read", Math.round(increments.medianRowsRead()));
+      line.put("bytes_read", Math.round(increments.medianBytesRead()));
       line.put("files_written", Measures.rounded(increments.medianFilesWritten(), 1));
       line.put("bytes_written", Math.round(increments.medianBytesWritten()));
       if (!skipOneAtATime) {
@@ -180,6 +183,8 @@ final class IncrementalBench implements Callable<Integer> {
         line.put("incremental_s_quarter_history", Measures.rounded(smallIncrements.medianSeconds(), 2));
         line.put("growth", Measures.rounded(increments.medianSeconds() / smallIncrements.medianSeconds(), 2));
         line.put("spark_jobs_quarter_history", Measures.rounded(smallIncrements.medianSparkJobs(), 1));
+        line.put("rows_read_quarter_history", Math.round(smallIncrements.medianRowsRead()));
+        line.put("bytes_read_quarter_history", Math.round(smallIncrements.medianBytesRead()));
         line.put("files_written_quarter_history", Measures.rounded(smallIncrements.medianFilesWritten(), 1));
         line.put("bytes_written_quarter_history", Math.round(smallIncrements.medianBytesWritten()));
       }
@@ -200,10 +205,10 @@ final class IncrementalBench implements Callable<Integer> {
    * The full run, in turns as a plain Spark job and through lakepipe unless the overhead is skipped; puts the
    * medians into the line and returns lakepipe's.
    */
-  private double measureFullRuns(MarketplaceHistory history, String plainDatabase, SparkJobCounter counter,
+  private double measureFullRuns(MarketplaceHistory history, String plainDatabase, SparkWork counter,
       Map<String, Object> line) {
-    List<SparkJobCounter.Counted<?>> lakepipe = new ArrayList<>();
-    List<SparkJobCounter.Counted<?>> plain = new ArrayList<>();
+    List<SparkWork.Counted<?>> lakepipe = new ArrayList<>();
+    List<SparkWork.Counted<?>> plain = new ArrayList<>();
     PlainSparkRun plainRun = new PlainSparkRun(history.spark, history.job, plainDatabase);
     for (int round = 0; round < (skipOverhead ? 1 : rounds); round++) {
       if (!skipOverhead) {
@@ -226,8 +231,8 @@ final class IncrementalBench implements Callable<Integer> {
     return fullSeconds;
   }
 
-  private static double medianSeconds(List<SparkJobCounter.Counted<?>> runs) {
-    return Measures.median(runs.stream().map(SparkJobCounter.Counted::seconds).toList());
+  private static double medianSeconds(List<SparkWork.Counted<?>> runs) {
+    return Measures.median(runs.stream().map(SparkWork.Counted::seconds).toList());
   }
 
   /** One storage when every target has the same, else each target's. */
@@ -239,18 +244,38 @@ final class IncrementalBench implements Callable<Integer> {
         .collect(Collectors.joining(", "));
   }
 
-  /** Where the typical increment's time went: its Spark jobs, files written and slowest nodes, on stderr. */
+  /**
+   * Where the typical increment's time went, on stderr: its Spark work and files written, the slowest nodes with
+   * their Spark work, and the files written per table.
+   */
   private void report(String what, HourlyIncrements increments) {
     MarketplaceHistory.Increment increment = increments.typical();
     RunResult run = increment.run();
+    SparkWork.Tally work = increment.work();
     command.commandLine().getErr().println(String.format(Locale.ROOT,
-        "%s: %.1f s (%.1f s in the run), %d Spark jobs, %d files / %d bytes written; slowest: ", what,
-        increment.seconds(), run.seconds(), increment.sparkJobs(), increment.written().files(),
-        increment.written().bytes()) + run.nodes().stream()
-        .sorted(Comparator.comparingDouble(n -> -n.seconds())).limit(8)
-        .map(n -> String.format(Locale.ROOT, "%s %s %.1f s (%s)", n.kind().name().toLowerCase(Locale.ROOT),
-            n.name(), n.seconds(), n.detail()))
+        "%s: %.1f s (%.1f s in the run), %s, %d files / %d bytes written; outside the nodes: %s; slowest: ", what,
+        increment.seconds(), run.seconds(), work.total(), increment.written().files(), increment.written().bytes(),
+        work.outsideNodes()) + run.nodes().stream()
+        // Nodes of the same kind and name (a source read for each target) share their Spark work: one entry.
+        .collect(Collectors.groupingBy(n -> List.of(n.kind(), n.name()))).values().stream()
+        .sorted(Comparator.comparingDouble(nodes -> -seconds(nodes))).limit(8)
+        .map(nodes -> {
+          NodeResult first = nodes.get(0);
+          String timing = nodes.size() == 1 ? String.format(Locale.ROOT, "%.1f s (%s; ", first.seconds(),
+              first.detail()) : String.format(Locale.ROOT, "%d times, %.1f s in all (", nodes.size(),
+              seconds(nodes));
+          return first.kind().name().toLowerCase(Locale.ROOT) + " " + first.name() + " " + timing
+              + work.of(first.kind(), first.name()) + ")";
+        })
+        .collect(Collectors.joining(", "))
+        + "; written per table: " + increment.writtenByTable().entrySet().stream()
+        .map(e -> String.format(Locale.ROOT, "%s %d files / %d bytes", e.getKey(), e.getValue().files(),
+            e.getValue().bytes()))
         .collect(Collectors.joining(", ")));
+  }
+
+  private static double seconds(List<NodeResult> nodes) {
+    return nodes.stream().mapToDouble(NodeResult::seconds).sum();
   }
 
   /** @throws IOException when a file cannot be deleted */

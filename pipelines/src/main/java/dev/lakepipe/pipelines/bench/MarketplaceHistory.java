@@ -10,8 +10,8 @@ import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
 import dev.lakepipe.run.RunResult;
-import dev.lakepipe.run.SparkJobCounter;
 import dev.lakepipe.run.SparkSessions;
+import dev.lakepipe.run.SparkWork;
 import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.JobSpec;
 import dev.lakepipe.spec.SpecLoader;
@@ -35,7 +35,13 @@ final class MarketplaceHistory {
   static final List<String> TARGETS = List.of("paid_orders", "gmv_by_shop_day", "order_detail");
 
   /** One measured hourly increment: the run, its wall-clock seconds, the Spark jobs it ran and what it wrote. */
-  record Increment(RunResult run, double seconds, long sparkJobs, WrittenFiles.Written written) {}
+  /** An hour's increment: its run, wall time, Spark work, and the files it wrote, in all and per table folder. */
+  record Increment(RunResult run, double seconds, SparkWork.Tally work, WrittenFiles.Written written,
+      Map<String, WrittenFiles.Written> writtenByTable) {
+    long sparkJobs() {
+      return work.total().jobs();
+    }
+  }
 
   final JobSpec job;
   final SparkSession spark;
@@ -82,21 +88,21 @@ final class MarketplaceHistory {
 
   /**
    * Ingests each of the next {@code hours} after the history and runs the increment of that hour, counting its Spark
-   * jobs and the files it writes to the targets.
+   * work and the files it writes to the targets.
    *
    * @param targetsAtOnce how many targets an increment refreshes at once (see {@link PipelineRunner})
    */
-  List<Increment> increments(int hours, SparkJobCounter counter, int targetsAtOnce) {
+  List<Increment> increments(int hours, SparkWork counter, int targetsAtOnce) {
     List<Increment> increments = new ArrayList<>();
     for (int hour = hoursDone; hour < hoursDone + hours; hour++) {
       Instant from = end.plus(Duration.ofHours(hour));
       Instant until = from.plus(Duration.ofHours(1));
       tables.applyOrderEvents(generator.orderEvents(from, until));
       WrittenFiles before = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration());
-      SparkJobCounter.Counted<RunResult> run = counter.count(() -> run(RunMode.INCREMENTAL, until, targetsAtOnce));
-      WrittenFiles.Written written = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration())
-          .since(before);
-      increments.add(new Increment(run.result(), run.seconds(), run.jobs(), written));
+      SparkWork.Counted<RunResult> run = counter.count(() -> run(RunMode.INCREMENTAL, until, targetsAtOnce));
+      WrittenFiles after = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration());
+      increments.add(new Increment(run.result(), run.seconds(), run.work(), after.since(before),
+          after.bySubfolder(before)));
     }
     hoursDone += hours;
     return increments;

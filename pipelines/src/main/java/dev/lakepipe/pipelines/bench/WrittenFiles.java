@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -36,10 +38,14 @@ final class WrittenFiles {
     Map<String, Version> files = new HashMap<>();
     try {
       Path root = new Path(folder);
-      RemoteIterator<LocatedFileStatus> listing = root.getFileSystem(hadoop).listFiles(root, true);
+      FileSystem fs = root.getFileSystem(hadoop);
+      String prefix = fs.makeQualified(root).toString() + "/";
+      RemoteIterator<LocatedFileStatus> listing = fs.listFiles(root, true);
       while (listing.hasNext()) {
         LocatedFileStatus file = listing.next();
-        files.put(file.getPath().toString(), new Version(file.getLen(), file.getModificationTime()));
+        String path = file.getPath().toString();
+        files.put(path.startsWith(prefix) ? path.substring(prefix.length()) : path,
+            new Version(file.getLen(), file.getModificationTime()));
       }
     } catch (FileNotFoundException e) {
       // Nothing written there yet.
@@ -51,14 +57,23 @@ final class WrittenFiles {
 
   /** The files here that {@code before} did not hold, or held with another size or modification time. */
   Written since(WrittenFiles before) {
-    long count = 0;
-    long bytes = 0;
+    return bySubfolder(before).values().stream().reduce(new Written(0, 0),
+        (left, right) -> new Written(left.files() + right.files(), left.bytes() + right.bytes()));
+  }
+
+  /**
+   * {@link #since(WrittenFiles)} per folder right below the listed one (a table's folder, when the listed folder
+   * holds tables), in the folders' order.
+   */
+  Map<String, Written> bySubfolder(WrittenFiles before) {
+    Map<String, Written> written = new TreeMap<>();
     for (Map.Entry<String, Version> file : files.entrySet()) {
       if (!file.getValue().equals(before.files.get(file.getKey()))) {
-        count++;
-        bytes += file.getValue().bytes();
+        int slash = file.getKey().indexOf('/');
+        written.merge(slash < 0 ? "" : file.getKey().substring(0, slash), new Written(1, file.getValue().bytes()),
+            (left, right) -> new Written(left.files() + right.files(), left.bytes() + right.bytes()));
       }
     }
-    return new Written(count, bytes);
+    return written;
   }
 }

@@ -1,0 +1,99 @@
+package dev.lakepipe.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakepipe.testing.TestSpark;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class SparkWorkTest {
+  @Test
+  void eachNodeCountsItsOwnJobsAndReadsWhenNodesRunSideBySide() throws Exception {
+    SparkSession spark = TestSpark.session();
+    String folder = TestSpark.newFolder("spark-work-").toString();
+    String small = folder + "/small";
+    String large = folder + "/large";
+    spark.range(10).write().parquet(small);
+    spark.range(1_000).repartition(3).write().parquet(large);
+
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (SparkWork work = SparkWork.listeningTo(spark.sparkContext())) {
+      work.startsOver();
+      // Both nodes read while the other one runs, each in its own thread.
+      CountDownLatch bothStarted = new CountDownLatch(2);
+      Future<Long> smallRows = threads.submit(() -> nodeThenNone(spark, () -> SparkWork.asNode(NodeResult.Kind.READ,
+          "small", () -> {
+            awaitOther(bothStarted);
+            return (long) spark.read().parquet(small).collectAsList().size();
+          })));
+      Future<Long> evenRows = threads.submit(() -> nodeThenNone(spark, () -> SparkWork.asNode(NodeResult.Kind.WRITE,
+          "large", () -> {
+            awaitOther(bothStarted);
+            // A node inside another counts apart, and the outer one is back afterwards.
+            long inner = SparkWork.asNode(NodeResult.Kind.AUDIT, "large",
+                () -> spark.read().parquet(small).filter("id % 2 = 1").count());
+            assertEquals(5, inner);
+            assertEquals("write large", spark.sparkContext().getLocalProperty(SparkWork.NODE_PROPERTY));
+            return spark.read().parquet(large).filter("id % 2 = 0").count();
+          })));
+      assertEquals(10, smallRows.get(2, TimeUnit.MINUTES));
+      assertEquals(500, evenRows.get(2, TimeUnit.MINUTES));
+      // And a job of no node.
+      assertEquals(10, spark.read().parquet(small).collectAsList().size());
+
+      SparkWork.Tally tally = work.startsOver();
+      assertEquals(Set.of("read small", "write large", "audit large"), tally.byNode().keySet());
+      assertEquals(10, tally.of(NodeResult.Kind.READ, "small").rowsRead());
+      assertEquals(1_000, tally.of(NodeResult.Kind.WRITE, "large").rowsRead(), "every row read, then filtered");
+      assertEquals(10, tally.of(NodeResult.Kind.AUDIT, "large").rowsRead());
+      assertEquals(10, tally.outsideNodes().rowsRead());
+      assertEquals(1_030, tally.total().rowsRead());
+      SparkWork.Work largeNode = tally.of(NodeResult.Kind.WRITE, "large");
+      assertTrue(largeNode.tasks() >= 3, "a task per file at least: " + largeNode);
+      assertTrue(largeNode.bytesRead() > tally.of(NodeResult.Kind.READ, "small").bytesRead(), tally.toString());
+      for (SparkWork.Work each : List.of(tally.of(NodeResult.Kind.READ, "small"), largeNode,
+          tally.of(NodeResult.Kind.AUDIT, "large"), tally.outsideNodes())) {
+        assertTrue(each.jobs() >= 1 && each.bytesRead() > 0, tally.toString());
+      }
+      long nodeJobs = tally.byNode().values().stream().mapToLong(SparkWork.Work::jobs).sum();
+      assertEquals(tally.total().jobs(), nodeJobs + tally.outsideNodes().jobs());
+
+      // A node taken once is no longer among the nodes; the next tally starts from nothing.
+      assertEquals(10, SparkWork.asNode(NodeResult.Kind.STEP, "again", () -> spark.read().parquet(small).count()));
+      assertEquals(10, work.takeNode(NodeResult.Kind.STEP, "again").rowsRead());
+      assertEquals(SparkWork.Work.NONE, work.takeNode(NodeResult.Kind.STEP, "again"));
+      SparkWork.Tally next = work.startsOver();
+      assertEquals(Set.of(), next.byNode().keySet());
+      assertEquals(10, next.total().rowsRead());
+      assertEquals(SparkWork.Work.NONE, work.startsOver().total());
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** What the node returned, once it has checked that its thread runs no node any more. */
+  private static long nodeThenNone(SparkSession spark, Supplier<Long> node) {
+    long result = node.get();
+    assertEquals(null, spark.sparkContext().getLocalProperty(SparkWork.NODE_PROPERTY), "no node left set");
+    return result;
+  }
+
+  private static void awaitOther(CountDownLatch bothStarted) {
+    bothStarted.countDown();
+    try {
+      assertTrue(bothStarted.await(1, TimeUnit.MINUTES));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
