@@ -24,10 +24,12 @@ import scala.Option;
  * rows and bytes those tasks read from storage (Spark's input metrics, whatever the format: table scans, change
  * reads, the scans inside a format's MERGE; not the driver's reads of table metadata). A job belongs to the node
  * that its thread was running when it started ({@link #NODE_PROPERTY}, set by the run while a node runs, so nodes
- * that run side by side are told apart); a job of no node, or of a thread that inherited a node's name, counts as
- * that. Everything started between the beginning and the end counts, in any thread, so nothing else may run Spark
- * jobs meanwhile (a run, a benchmark, one thing at a time). Listener events arrive asynchronously; counts are taken
- * after the listener bus has delivered every event posted before them.
+ * that run side by side are told apart); a job of no node counts outside the nodes, and so do the jobs a format
+ * starts from its own thread pools (Delta's file filtering), whose threads carry no node's name, or the name of the
+ * node during which the pool made the thread (Spark's local properties pass to a thread when it is made).
+ * Everything started between the beginning and the end counts, in any thread, so nothing else may run Spark jobs
+ * meanwhile (a run, a benchmark, one thing at a time). Listener events arrive asynchronously; counts are taken after
+ * the listener bus has delivered every event posted before them.
  */
 public final class SparkWork extends SparkListener implements AutoCloseable {
   /** The Spark local property naming the node that a thread runs: its kind and name, {@code write by_region}. */
