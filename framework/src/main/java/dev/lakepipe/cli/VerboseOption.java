@@ -4,10 +4,9 @@ import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --verbose}: Spark's own log output back on, and for a run what Spark did for each node ({@link
- * dev.lakepipe.run.SparkWork}). Without it
- * lakepipe keeps Spark, Hudi, Delta and Iceberg logs to errors only, by pointing Log4j 2 at a quiet configuration
- * before Spark starts.
+ * {@code --verbose}: Spark's own log output back on, and for a run what Spark did for each node
+ * ({@link dev.lakepipe.run.SparkWork}). Without it lakepipe keeps Spark, Hudi, Delta and Iceberg logs to errors
+ * only, by pointing Log4j 2 at a quiet configuration before Spark starts.
  */
 public final class VerboseOption {
   static final String QUIET_CONFIG = "lakepipe-quiet-log4j2.properties";
