@@ -9,11 +9,18 @@ import java.util.function.Supplier;
 final class Measures {
   private Measures() {}
 
+  /** What a piece of work returned and the seconds it took. */
+  record Timed<T>(T result, double seconds) {}
+
   /** Seconds that {@code work} took. */
   static double seconds(Supplier<?> work) {
+    return timed(work).seconds();
+  }
+
+  static <T> Timed<T> timed(Supplier<T> work) {
     long start = System.nanoTime();
-    work.get();
-    return (System.nanoTime() - start) / 1e9;
+    T result = work.get();
+    return new Timed<>(result, (System.nanoTime() - start) / 1e9);
   }
 
   /** @throws IllegalArgumentException when there are no values */
