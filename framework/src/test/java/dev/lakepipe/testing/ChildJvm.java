@@ -71,8 +71,9 @@ public final class ChildJvm implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(System.getProperty("lakepipe.test.jvmFlags").trim().split("\\s+")));
     // Surefire launches tests through a manifest-only jar and passes the real class path in this property.
-    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
+    // C1 alone reserves a 48 MB code cache; full, the JVM stops compiling (see lakepipe.test.jvm in the parent pom).
+    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=256m", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
     return command;
   }
 
