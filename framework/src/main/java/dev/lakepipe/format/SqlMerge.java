@@ -11,6 +11,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.types.DataType;
 
 /**
@@ -24,6 +25,8 @@ public final class SqlMerge {
     void around(Map<String, String> properties, Dataset<Row> source, Runnable statement);
   }
 
+  /** More distinct values than this in a partition column are not named in the condition: all partitions are read. */
+  static final int MAX_NAMED_PARTITIONS = 1_000;
   /** Marks the rows of a combined upsert-and-delete source that delete their key. */
   private static final String DELETE_FLAG = "__lakepipe_delete";
 
@@ -99,7 +102,7 @@ public final class SqlMerge {
     String on = layout.requireKeys().stream()
         .map(SqlMerge::quote)
         .map(key -> "t." + key + " = s." + key)
-        .collect(Collectors.joining(" AND "));
+        .collect(Collectors.joining(" AND ")) + partitionsOf(source);
     String view = "lakepipe_merge_" + UUID.randomUUID().toString().replace("-", "");
     // The view must be this session's, where the MERGE runs, whichever session computed the rows.
     Dataset<Row> own = source.sparkSession() == spark ? source : Dataset.ofRows(spark, source.logicalPlan());
@@ -110,5 +113,36 @@ public final class SqlMerge {
     } finally {
       spark.catalog().dropTempView(view);
     }
+  }
+
+  /**
+   * When the keys include every partition column, a stored row can only match in a partition that a source row
+   * names: the condition names those partitions as literals, which the formats prune by, so that the MERGE reads
+   * only them. Redundant with the key equality, so it never changes what matches. Empty otherwise.
+   */
+  private String partitionsOf(Dataset<Row> source) {
+    List<String> partitions = layout.partitionBy();
+    if (partitions.isEmpty() || !layout.requireKeys().containsAll(partitions)) {
+      return "";
+    }
+    List<Row> named = source.select(partitions.stream().map(c -> col(quote(c))).toArray(Column[]::new)).distinct()
+        .limit(MAX_NAMED_PARTITIONS + 1).collectAsList();
+    if (named.size() > MAX_NAMED_PARTITIONS) {
+      return "";
+    }
+    StringBuilder condition = new StringBuilder();
+    for (int i = 0; i < partitions.size(); i++) {
+      DataType type = source.schema().apply(partitions.get(i)).dataType();
+      int column = i;
+      // A null key matches no stored row, so only non-null values are named.
+      List<String> literals = named.stream().filter(row -> !row.isNullAt(column))
+          .map(row -> Literal.create(row.get(column), type).sql()).distinct().toList();
+      if (literals.isEmpty()) {
+        return "";
+      }
+      condition.append(" AND t.").append(quote(partitions.get(i))).append(" IN (")
+          .append(String.join(", ", literals)).append(")");
+    }
+    return condition.toString();
   }
 }
