@@ -25,8 +25,8 @@ public final class SqlMerge {
     void around(Map<String, String> properties, Dataset<Row> source, Runnable statement);
   }
 
-  /** More distinct values than this in a partition column are not named in the condition: all partitions are read. */
-  static final int MAX_NAMED_PARTITIONS = 1_000;
+  /** More partitions than this are not named in the condition: the MERGE reads all of them. */
+  private static final int MAX_NAMED_PARTITIONS = 1_000;
   /** Marks the rows of a combined upsert-and-delete source that delete their key. */
   private static final String DELETE_FLAG = "__lakepipe_delete";
 
