@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
@@ -35,6 +36,9 @@ import org.apache.spark.sql.types.StructType;
  * records, counted only when the format records none.
  */
 public final class BatchRun {
+  /** How a write node says that its rows were written without a latest-wins pass. */
+  static final String UNIQUE_BY_KEYS = "rows unique by key (declared source keys, GROUP BY or DISTINCT):"
+      + " no latest-wins pass";
   private final SparkSession spark;
 
   public BatchRun(SparkSession spark) {
@@ -91,7 +95,8 @@ public final class BatchRun {
         Map<String, String> checkpoints = new LinkedHashMap<>();
         plan.incrementalSources(target).forEach(s -> checkpoints.put(s.name(), readCommits.get(s.name())));
         record.accept(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> write(tables, target,
-            approved.get(target.name()), context.withCheckpoints(checkpoints), !checkpoints.isEmpty())));
+            approved.get(target.name()), context.withCheckpoints(checkpoints), !checkpoints.isEmpty(),
+            () -> UniqueRows.byTargetKeys(plan, views, target))));
       }
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
@@ -155,16 +160,20 @@ public final class BatchRun {
   /**
    * @param replaceUpserts whether an upsert target is replaced instead: its rows come from complete snapshots of
    *     incremental sources, so rows deleted at a source since the last run must go too
+   * @param uniqueByKeys whether an upsert target's rows are known to hold each key once, asked only of a target
+   *     with an order-by: such rows need no latest-wins pass
    */
   private static Nodes.Outcome write(Tables tables, TargetSpec target, Dataset<Row> rows, CommitContext context,
-      boolean replaceUpserts) {
+      boolean replaceUpserts, BooleanSupplier uniqueByKeys) {
     TableWriter writer = tables.writer(target);
+    boolean unique = target.mode() == WriteMode.UPSERT && target.orderBy().isPresent()
+        && uniqueByKeys.getAsBoolean();
     Optional<Commit> commit = switch (target.mode()) {
       case APPEND -> Optional.of(writer.append(rows, context));
       case OVERWRITE -> Optional.of(writer.overwrite(rows, context));
       case OVERWRITE_PARTITIONS -> Optional.of(writer.overwritePartitions(rows, context));
       case UPSERT -> {
-        Dataset<Row> latest = LatestWins.dedupe(rows, Tables.layout(target));
+        Dataset<Row> latest = unique ? rows : LatestWins.dedupe(rows, Tables.layout(target));
         yield Optional.of(replaceUpserts ? writer.overwrite(latest, context) : writer.upsert(latest, context));
       }
       case DELETE -> writer.delete(rows, context);
@@ -174,6 +183,6 @@ public final class BatchRun {
         && (target.mode() != WriteMode.UPSERT || replaceUpserts);
     OptionalLong written = commit.filter(c -> appendsOrOverwrites).map(c -> tables.reader(target).rowsWritten(c))
         .filter(OptionalLong::isPresent).orElseGet(() -> OptionalLong.of(rows.count()));
-    return new Nodes.Outcome(tables.describe(target), written, commit);
+    return new Nodes.Outcome(tables.describe(target) + (unique ? ", " + UNIQUE_BY_KEYS : ""), written, commit);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakepipe.spec;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,10 @@ import java.util.Optional;
  * @param queryType which view of a merge-on-read table it reads ({@link QueryType#SNAPSHOT} unless the spec says)
  * @param quarantineBadRecords whether a batch run quarantines the records of a JSON or CSV source that do not fit
  *     its declared schema ({@code on-bad-record = quarantine}, the default) rather than failing
+ * @param keys columns no two of its rows share, as the spec declares them (not checked, as a database's informational
+ *     key): a full run writes the rows of an upsert target as they are, without keeping the latest row of each key,
+ *     when these keys prove the rows unique by the target's keys (see dev.lakepipe.run.UniqueRows); empty when none
+ *     are declared
  */
 public record SourceSpec(
     String name,
@@ -30,15 +35,17 @@ public record SourceSpec(
     boolean streamed,
     Optional<WatermarkSpec> watermark,
     QueryType queryType,
-    boolean quarantineBadRecords) {
+    boolean quarantineBadRecords,
+    List<String> keys) {
   public SourceSpec {
     options = Map.copyOf(options);
+    keys = List.copyOf(keys);
   }
 
   /** A source that streaming runs do not stream. */
   public SourceSpec(String name, String format, Optional<String> path, Optional<String> table, Optional<String> schema,
       Optional<AsOf> asOf, boolean incremental, Map<String, String> options) {
     this(name, format, path, table, schema, asOf, incremental, options, false, Optional.empty(), QueryType.SNAPSHOT,
-        true);
+        true, List.of());
   }
 }

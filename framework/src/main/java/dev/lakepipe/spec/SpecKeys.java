@@ -83,6 +83,9 @@ public final class SpecKeys {
       of("version", Type.TEXT, "With read = as-of: a Delta version, Iceberg snapshot id or Hudi instant."),
       of("timestamp", Type.TEXT, "With read = as-of: an ISO-8601 time with an offset, e.g. 2026-11-22T03:00:00Z."),
       of("options", Type.SETTINGS, "Passed to the format's reader as they are."),
+      of("keys", Type.STRING_LIST, "Columns no two rows of the source share. Declared, not checked: a full run"
+          + " then writes an upsert target's rows without its latest-wins pass when these keys prove them unique by"
+          + " the target's keys (a projection or filter of the source, a join to a source by its keys, a GROUP BY)."),
       object("watermark", Type.OBJECT, "The event-time watermark of a streamed source.", WATERMARK),
       choice("on-bad-record", ON_BAD_RECORD, "quarantine", "Parquet sources, and JSON and CSV sources with a"
           + " declared schema: a record that does not fit it, or a Parquet file that cannot be read, goes to the"

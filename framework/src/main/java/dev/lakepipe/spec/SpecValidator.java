@@ -150,6 +150,9 @@ final class SpecValidator {
     Map<String, String> options = section.settings("options");
     Optional<String> queryTypeName = section.string("query-type");
     Optional<String> onBadRecord = section.string("on-bad-record");
+    List<String> keys = section.stringList("keys");
+    keys.stream().filter(k -> keys.indexOf(k) != keys.lastIndexOf(k)).findFirst()
+        .ifPresent(k -> section.problem("keys", "key column '" + k + "' is named twice"));
     onBadRecord.filter(v -> !SpecKeys.ON_BAD_RECORD.contains(v)).ifPresent(v -> section.problem(
         "on-bad-record", "unknown on-bad-record '" + v + "' (known: " + String.join(", ", SpecKeys.ON_BAD_RECORD)
             + ")"));
@@ -231,7 +234,8 @@ final class SpecValidator {
         ? Optional.of(version.map(AsOf::version).orElseGet(() -> AsOf.timestamp(timestamp.orElseThrow())))
         : Optional.empty();
     return Optional.of(new SourceSpec(name, format.get().name(), path, table, schema, point, incremental, options,
-        streamed, watermark, queryType.orElse(QueryType.SNAPSHOT), !onBadRecord.filter("fail"::equals).isPresent()));
+        streamed, watermark, queryType.orElse(QueryType.SNAPSHOT), !onBadRecord.filter("fail"::equals).isPresent(),
+        keys));
   }
 
   private Optional<StepSpec> step(String name, SpecSection section, Set<String> relations) {
