@@ -33,7 +33,8 @@ import org.apache.spark.sql.Row;
  *       affected key, so untouched partitions and files are not read;
  *   <li>the steps run over those views, exactly as in a full run;
  *   <li>the affected keys that come out are upserted; the affected keys stored in the target that no longer come
- *       out are deleted.
+ *       out are deleted. When every changing source names whole target keys, the target is not read to find them:
+ *       each affected key that no longer comes out is deleted, which changes nothing where the target lacks it.
  * </ol>
  * The target's rows for the affected keys are then what a full run over the same snapshots gives.
  */
@@ -119,10 +120,17 @@ final class AffectedKeyRefresh extends TargetRefresh {
             + ", which the target's rows do not have");
       });
     }
-    Map<String, String> byName = named.stream().collect(Collectors.toMap(Function.identity(), SqlMerge::quote));
-    Dataset<Row> storedNearby = affected.filterFor(byName).map(stored::where).orElse(stored);
-    Dataset<Row> keys = views.cache(affected.keysOf(storedNearby, target.keys())
-        .union(affected.keysOf(result, target.keys())).distinct());
+    Dataset<Row> keys;
+    if (affected.namesWhole(target.keys())) {
+      // The changes name whole keys: the target's rows need not be read to find them. A key it does not hold is
+      // deleted as a no-op.
+      keys = views.cache(affected.wholeKeys(target.keys()));
+    } else {
+      Map<String, String> byName = named.stream().collect(Collectors.toMap(Function.identity(), SqlMerge::quote));
+      Dataset<Row> storedNearby = affected.filterFor(byName).map(stored::where).orElse(stored);
+      keys = views.cache(affected.keysOf(storedNearby, target.keys())
+          .union(affected.keysOf(result, target.keys())).distinct());
+    }
     Dataset<Row> deletes = keys.except(result.selectExpr(quotedKeys()));
     write(AffectedKeys.withKeys(result, keys, target.keys()), deletes, before, after);
   }

@@ -114,6 +114,28 @@ final class AffectedKeys {
     return columns;
   }
 
+  /** Whether every part names all of these columns, so that its keys are whole keys of the target. */
+  boolean namesWhole(List<String> keys) {
+    return parts.stream().allMatch(part -> part.columns().containsAll(keys));
+  }
+
+  /**
+   * The distinct keys the parts name, when {@link #namesWhole} them; no stored row is needed to know them.
+   *
+   * @throws IllegalStateException when a part names only some of the keys
+   */
+  Dataset<Row> wholeKeys(List<String> keys) {
+    if (!namesWhole(keys)) {
+      throw new IllegalStateException("a part names only some of the keys " + keys);
+    }
+    Dataset<Row> named = null;
+    for (Part part : parts) {
+      Dataset<Row> own = part.keys().selectExpr(quoted(keys));
+      named = named == null ? own : named.union(own);
+    }
+    return named.distinct();
+  }
+
   /**
    * The distinct keys of the rows that an affected part names.
    *
