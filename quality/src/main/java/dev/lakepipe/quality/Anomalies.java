@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import scala.Console$;
 import scala.Tuple2;
@@ -29,6 +32,13 @@ import scala.Tuple2;
 final class Anomalies {
   private static final java.util.regex.Pattern FORECAST =
       java.util.regex.Pattern.compile("Forecasted (\\S+) for observed value");
+  /**
+   * Stack of the thread that fits the models. Holt-Winters solves with LAPACK's dgesv through netlib, which uses the
+   * machine's native BLAS when one is installed; OpenBLAS's parallel LU factorization needs more stack than the
+   * 1 MB of a default Java thread and overflows it with a segmentation fault that kills the JVM (seen with Debian's
+   * OpenBLAS 0.3.21 on two cores).
+   */
+  private static final long DETECTION_STACK_BYTES = 64L << 20;
 
   private final Map<CheckKind.AnomalyDetection, Optional<Anomaly>> detections = new HashMap<>();
 
@@ -93,9 +103,37 @@ final class Anomalies {
     AnomalyDetector detector = new AnomalyDetector(DeequChecks.strategy(kind));
     DataPoint<Object> newPoint = new DataPoint<>(now, Scala.some(value));
     // Deequ's Holt-Winters prints its fitted parameters with println; keep them off stdout.
-    DetectionResult result = Console$.MODULE$.withOut(OutputStream.nullOutputStream(),
-        () -> detector.isNewPointAnomalous(Scala.list(points), newPoint));
+    DetectionResult result = onLargeStack(() -> Console$.MODULE$.withOut(OutputStream.nullOutputStream(),
+        () -> detector.isNewPointAnomalous(Scala.list(points), newPoint)));
     List<Tuple2<Object, Anomaly>> anomalies = Scala.javaList(result.anomalies());
     return anomalies.isEmpty() ? Optional.empty() : Optional.of(anomalies.get(anomalies.size() - 1)._2());
+  }
+
+  /**
+   * Runs the detection on a thread of its own with {@link #DETECTION_STACK_BYTES} of stack and waits for it.
+   *
+   * @throws RuntimeException or {@link Error} as the detection threw it
+   * @throws IllegalStateException when the calling thread is interrupted while it waits
+   */
+  private static DetectionResult onLargeStack(Callable<DetectionResult> detection) {
+    FutureTask<DetectionResult> task = new FutureTask<>(detection);
+    Thread thread = new Thread(null, task, "lakepipe-anomaly-detection", DETECTION_STACK_BYTES);
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while detecting anomalies", e);
+    }
   }
 }

@@ -90,6 +90,33 @@ class AnomalyDetectionTest {
     assertEquals(HISTORY_HOURS + 12, history.points(SIZE).size());
   }
 
+  /**
+   * Holt-Winters fits its model with LAPACK through netlib, which takes the machine's native BLAS when there is one
+   * (OpenBLAS here, as CI installs it for PyTorch); its LU factorization overflowed a default 1 MB thread stack and
+   * killed the JVM. The caller's stack must not matter, so the check runs from a thread with a quarter of that.
+   */
+  @Test
+  void holtWintersDecidesFromAThreadWithASmallStack() throws InterruptedException {
+    long[] counts = hourlyCounts(HISTORY_HOURS + 1);
+    List<MetricPoint> history = new ArrayList<>();
+    for (int h = 0; h < HISTORY_HOURS; h++) {
+      history.add(new MetricPoint(hour(h), counts[h]));
+    }
+    Check check = Check.error("seasonal").holtWinters(SIZE, CheckKind.Seasonality.HOURLY_DAILY, 0.2);
+    long now = hour(HISTORY_HOURS).toEpochMilli();
+    List<CheckResult> results = new ArrayList<>();
+    Thread caller = new Thread(null, () -> {
+      results.add(new Anomalies().evaluate(check, counts[HISTORY_HOURS], history, now));
+      results.add(new Anomalies().evaluate(check, counts[HISTORY_HOURS] / 3, history, now));
+    }, "small-stack-caller", 256L << 10);
+    caller.start();
+    caller.join();
+
+    assertEquals(2, results.size());
+    assertEquals(Status.PASSED, results.get(0).status(), results.get(0).message());
+    assertEquals(Status.FAILED, results.get(1).status(), results.get(1).message());
+  }
+
   @Test
   void onlineNormalFlagsASpikeAndNotANormalValue() {
     Random random = new Random(11);
