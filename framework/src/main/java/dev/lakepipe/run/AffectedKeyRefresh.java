@@ -11,6 +11,7 @@ import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The affected-key strategy (see {@link IncrementalStrategy}), for aggregations and joins of changing sources:
@@ -30,7 +33,9 @@ import org.apache.spark.sql.Row;
  *   <li>each changing source's changes since the target's checkpoint (every image, pre-images included, so a row
  *       that moved names both its old and its new key) give the {@link AffectedKeys};
  *   <li>every source is read as of the commit the run consumes, filtered to the rows that can contribute to an
- *       affected key, so untouched partitions and files are not read;
+ *       affected key, so untouched partitions and files are not read. When only one source changed, declares its
+ *       {@code keys} and names the affected keys through them, those rows are the latest images of its changed
+ *       keys: they come from its changes, and the table is not read at all;
  *   <li>the steps run over those views, exactly as in a full run;
  *   <li>the affected keys that come out are upserted; the affected keys stored in the target that no longer come
  *       out are deleted. When every changing source names whole target keys, the target is not read to find them:
@@ -44,6 +49,8 @@ final class AffectedKeyRefresh extends TargetRefresh {
   private final List<String> changing;
   private final Map<String, String> until = new LinkedHashMap<>();
   private final List<AffectedKeys.Part> parts = new ArrayList<>();
+  /** The changes of each changing source that has new commits, as read for the affected keys. */
+  private final Map<String, ChangeSet> changeSets = new LinkedHashMap<>();
 
   AffectedKeyRefresh(Plan plan, Tables tables, Views views, ChangeReads changeReads, TargetSpec target,
       CommitContext context, Consumer<NodeResult> record, AuditGate gate, IncrementalStrategy strategy) {
@@ -149,6 +156,7 @@ final class AffectedKeyRefresh extends TargetRefresh {
     Dataset<Row> rows = changes.rows();
     AffectedKeys.Part part = AffectedKeys.Part.of(source.name(), rows, mapping, views);
     parts.add(part);
+    changeSets.put(source.name(), changes);
     return new Nodes.Outcome(detail + " naming " + part.size() + " keys (" + String.join(",", part.columns())
         + ")", OptionalLong.of(read.rows()), changes.until(), Optional.of(since));
   }
@@ -158,10 +166,52 @@ final class AffectedKeyRefresh extends TargetRefresh {
     TableReader reader = tables.reader(source);
     Dataset<Row> rows = source.incremental() ? reader.asOf(AsOf.version(until.get(source.name())))
         : source.asOf().map(reader::asOf).orElseGet(reader::snapshot);
+    Optional<Dataset<Row>> latest = latestImagesOfChangedKeys(source, rows);
+    if (latest.isPresent()) {
+      views.put(source.name(), latest.get());
+      return new Nodes.Outcome(tables.describe(source) + ", only the latest images of its changed keys "
+          + source.keys() + ", from its changes (the table is not read)", OptionalLong.empty(), Optional.empty());
+    }
     Optional<Column> filter = affected.filterFor(mapping(source, rows.columns()));
     views.put(source.name(), filter.map(rows::where).orElse(rows));
     return new Nodes.Outcome(tables.describe(source) + (filter.isPresent() ? ", only rows of affected keys"
         : ", whole (its rows name no affected key column)"), OptionalLong.empty(), Optional.empty());
+  }
+
+  /**
+   * A source's rows that can contribute to an affected key, from its changes, when they are the latest images of
+   * its changed keys: it is the only source that changed and names the affected keys through every column of its
+   * declared keys, so a row contributes exactly when its key changed, and the one row of each such key that
+   * exists after the changes is its last image. Empty when that does not hold, or when the changes' columns are not
+   * those of the table as of the run's commit.
+   *
+   * @param asOf the source as of the commit the run consumes, for its columns
+   */
+  private Optional<Dataset<Row>> latestImagesOfChangedKeys(SourceSpec source, Dataset<Row> asOf) {
+    ChangeSet changes = changeSets.get(source.name());
+    if (changes == null || parts.size() != 1 || source.keys().isEmpty()) {
+      return Optional.empty();
+    }
+    Collection<String> naming = mapping(source, asOf.columns()).values();
+    boolean throughKeys = source.keys().stream()
+        .allMatch(key -> naming.contains(key) || naming.contains(SqlMerge.quote(key)));
+    if (!throughKeys) {
+      return Optional.empty();
+    }
+    Dataset<Row> latest = NetChanges.of(changes.withKeys(source.keys()).rows(), source.keys()).upserts();
+    return sameColumns(latest.schema(), asOf.schema())
+        ? Optional.of(latest.selectExpr(Arrays.stream(asOf.columns()).map(SqlMerge::quote).toArray(String[]::new)))
+        : Optional.empty();
+  }
+
+  /** Whether two schemas have the same column names and types, nullability aside, in any order. */
+  private static boolean sameColumns(StructType a, StructType b) {
+    return typesByName(a).equals(typesByName(b));
+  }
+
+  private static Map<String, String> typesByName(StructType schema) {
+    return Arrays.stream(schema.fields())
+        .collect(Collectors.toMap(StructField::name, field -> field.dataType().catalogString()));
   }
 
   /**
