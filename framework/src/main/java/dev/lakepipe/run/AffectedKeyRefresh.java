@@ -115,7 +115,7 @@ final class AffectedKeyRefresh extends TargetRefresh {
     }
     computeStepsOnly();
     // Read three times below: for the affected keys, the upserts and the deletes.
-    Dataset<Row> result = views.cache(views.get(target.from()));
+    Dataset<Row> result = views.detach(views.get(target.from()));
     requireKeyColumns(result.columns(), "columns of " + target.from(), WHY);
     TableReader storedTable = tables.reader(target);
     // A stream's first micro-batch creates the target.
@@ -131,11 +131,11 @@ final class AffectedKeyRefresh extends TargetRefresh {
     if (affected.namesWhole(target.keys())) {
       // The changes name whole keys: the target's rows need not be read to find them. A key it does not hold is
       // deleted as a no-op.
-      keys = views.cache(affected.wholeKeys(target.keys()));
+      keys = views.detach(affected.wholeKeys(target.keys()));
     } else {
       Map<String, String> byName = named.stream().collect(Collectors.toMap(Function.identity(), SqlMerge::quote));
       Dataset<Row> storedNearby = affected.filterFor(byName).map(stored::where).orElse(stored);
-      keys = views.cache(affected.keysOf(storedNearby, target.keys())
+      keys = views.detach(affected.keysOf(storedNearby, target.keys())
           .union(affected.keysOf(result, target.keys())).distinct());
     }
     Dataset<Row> deletes = keys.except(result.selectExpr(quotedKeys()));

@@ -52,7 +52,7 @@ final class AffectedKeys {
      */
     static Part of(String source, Dataset<Row> changes, Map<String, String> mapping, Views views) {
       List<String> columns = List.copyOf(mapping.keySet());
-      Dataset<Row> keys = views.cache(changes.selectExpr(columns.stream()
+      Dataset<Row> keys = views.detach(changes.selectExpr(columns.stream()
           .map(c -> "(" + mapping.get(c) + ") AS " + SqlMerge.quote(c)).toArray(String[]::new)).distinct());
       // Usually few keys: one query collects them all, and each column's values come from them.
       List<Row> few = keys.limit(MAX_FILTER_VALUES + 1).collectAsList();

@@ -78,7 +78,7 @@ final class AlgebraicRefresh extends TargetRefresh {
     Dataset<Row> removedStates = form.states(stepOver(rows.where(col(ChangeSet.CHANGE_TYPE).isin(
         ChangeSet.UPDATE_PREIMAGE, ChangeSet.DELETE))));
     // After an interrupted write some groups are already ahead: rewrite every group the changes touch.
-    Dataset<Row> delta = views.cache(AlgebraicDelta.delta(form, addedStates, removedStates, interrupted()));
+    Dataset<Row> delta = views.detach(AlgebraicDelta.delta(form, addedStates, removedStates, interrupted()));
     // Literal IN lists on the keys let the formats skip the partitions and files of untouched groups.
     Map<String, String> byName = form.keys().stream()
         .collect(Collectors.toMap(Function.identity(), SqlMerge::quote));

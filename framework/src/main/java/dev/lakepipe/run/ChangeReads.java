@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The changes an incremental run reads, each source's read once per checkpoint and kept for the run: targets that
@@ -56,7 +55,7 @@ final class ChangeReads implements AutoCloseable {
     synchronized (read) {
       all = read.computeIfAbsent(List.of(source.name(), since), key -> {
         ChangeSet changes = tables.reader(source).changes(since, List.of());
-        Dataset<Row> rows = changes.rows().persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> rows = DetachedRows.of(changes.rows());
         cached.add(rows);
         // Filled here, once: targets refreshed side by side would otherwise each compute the lazy cache at the same
         // time (Spark does not share a cache being built), reading the source's changes once per target.
@@ -69,6 +68,6 @@ final class ChangeReads implements AutoCloseable {
 
   @Override
   public void close() {
-    cached.forEach(Dataset::unpersist);
+    cached.forEach(DetachedRows::release);
   }
 }

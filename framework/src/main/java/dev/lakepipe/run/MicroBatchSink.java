@@ -136,7 +136,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
       Column late = watermark.map(w -> rejection.isNull().and(w.isLate(records.schema()))).orElse(lit(false));
       Column quarantinedLate = watermark.filter(w -> w.spec().late() == WatermarkSpec.Late.QUARANTINE)
           .map(w -> when(col(LATE), w.reason())).orElse(lit(null).cast(DataTypes.StringType));
-      Dataset<Row> annotated = views.cache(records.withColumn(LATE, late)
+      Dataset<Row> annotated = views.detach(records.withColumn(LATE, late)
           .withColumn(REASON, coalesce(rejection, quarantinedLate)));
       Column usable = col(REASON).isNull().and(not(col(LATE)));
       Row tally = annotated.agg(count(lit(1)), count(col(REASON)), count(when(col(LATE), lit(1))),
@@ -167,7 +167,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
         }
         Dataset<Row> result = views.get(target.from());
         WriteColumns.check(target, result.schema(), "nothing was written to it");
-        Dataset<Row> output = views.cache(result.withColumn(REASON, keyRejection(List.of(result.columns()),
+        Dataset<Row> output = views.detach(result.withColumn(REASON, keyRejection(List.of(result.columns()),
             "null key after the steps: ")));
         Row written = output.agg(count(lit(1)), count(col(REASON))).head();
         long keyless = written.getLong(1);
@@ -210,7 +210,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
         .ifPresent(held -> before.put(name, held)));
     List<NodeResult> nodes = new ArrayList<>();
     new AffectedKeyRefresh(plan, tables, views, new ChangeReads(tables), target, context, nodes::add, gate, strategy)
-        .replaceKeysOf(streamed, views.cache(valid), before, after);
+        .replaceKeysOf(streamed, views.detach(valid), before, after);
     NodeResult write = nodes.stream().filter(n -> n.kind() == NodeResult.Kind.WRITE).reduce((a, b) -> b)
         .orElseThrow();
     write.commit().ifPresent(commit -> lastCommit = Optional.of(commit));

@@ -51,7 +51,7 @@ final class RowWiseRefresh extends TargetRefresh {
     views.put(driving.name(), net.upserts());
     computeSteps(Set.of(driving.name()));
     // Read twice below: for the upserts and for the keys the steps dropped.
-    Dataset<Row> rows = views.cache(views.get(target.from()));
+    Dataset<Row> rows = views.detach(views.get(target.from()));
     requireKeyColumns(rows.columns(), "columns of " + target.from(), WHY);
     // Source rows that the steps dropped (an update that now fails a filter) leave the target too.
     Dataset<Row> deletes = net.upserts().selectExpr(quotedKeys()).except(rows.selectExpr(quotedKeys()))
@@ -70,7 +70,7 @@ final class RowWiseRefresh extends TargetRefresh {
       return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
     }
     NetChanges all = NetChanges.of(changes.rows(), target.keys());
-    net = new NetChanges(views.cache(all.upserts()), views.cache(all.deletedKeys()));
+    net = new NetChanges(views.detach(all.upserts()), views.detach(all.deletedKeys()));
     return new Nodes.Outcome(detail, OptionalLong.of(read.rows()), changes.until(), Optional.of(since));
   }
 }

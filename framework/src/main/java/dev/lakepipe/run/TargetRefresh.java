@@ -158,8 +158,8 @@ abstract class TargetRefresh {
       Map<String, String> after) {
     // Other targets of the run are refreshed on their own and may have been written.
     WriteColumns.check(target, rows.schema(), "nothing was written to it");
-    Dataset<Row> deletes = views.cache(deleteKeys.selectExpr(quotedKeys()));
-    Dataset<Row> computed = views.cache(LatestWins.dedupe(rows, Tables.layout(target)));
+    Dataset<Row> deletes = views.detach(deleteKeys.selectExpr(quotedKeys()));
+    Dataset<Row> computed = views.detach(LatestWins.dedupe(rows, Tables.layout(target)));
     Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),
         record);
     record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> {

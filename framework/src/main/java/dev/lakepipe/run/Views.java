@@ -19,8 +19,9 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The sources and steps of one computation, each a temporary view named after it so SQL steps read them by name.
- * Cached steps are computed once, counted, and released on close; a step is cached when its spec says so, or, when
- * the spec does not say, when more than one node reads it (a step read once is computed once anyway).
+ * Cached steps are computed once, counted, and released on close, as are the rows kept by {@link #cache} and {@link
+ * #detach}; a step is cached when its spec says so, or, when the spec does not say, when more than one node reads it
+ * (a step read once is computed once anyway).
  */
 final class Views implements AutoCloseable {
   private final SparkSession spark;
@@ -69,6 +70,16 @@ final class Views implements AutoCloseable {
     return persisted;
   }
 
+  /**
+   * Keeps rows of an increment or micro-batch until close, for rows read more than once, cut from the plan that
+   * computed them ({@link DetachedRows}).
+   */
+  Dataset<Row> detach(Dataset<Row> rows) {
+    Dataset<Row> kept = DetachedRows.of(rows);
+    cached.add(kept);
+    return kept;
+  }
+
   /** @throws IllegalArgumentException when the step's kind is not on the class path, or its class cannot be loaded */
   private static CustomStep custom(StepSpec step) {
     if (step.kind().isPresent()) {
@@ -101,6 +112,6 @@ final class Views implements AutoCloseable {
   public void close() {
     // Newest first: releasing rows that a cached relation not yet computed reads makes Spark plan that one anew.
     Collections.reverse(cached);
-    cached.forEach(Dataset::unpersist);
+    cached.forEach(DetachedRows::release);
   }
 }
