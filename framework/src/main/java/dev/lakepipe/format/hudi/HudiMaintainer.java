@@ -157,7 +157,8 @@ final class HudiMaintainer implements TableMaintainer {
     HoodieTableMetaClient client = metaClient();
     Map<String, String> properties = new HashMap<>(HudiWriter.CLIENT_SETTINGS);
     if (client.getTableConfig().getRecordKeyFields().isPresent()) {
-      properties.putAll(HudiWriter.KEYED_INDEX);
+      properties.putAll(HudiWriter.keyedIndex(List.of(client.getTableConfig().getRecordKeyFields().get()),
+          client.getTableConfig().getPartitionFields().map(List::of).orElse(List.of())));
     }
     try {
       properties.put(HoodieWriteConfig.AVRO_SCHEMA_STRING.key(),

@@ -13,6 +13,7 @@ import dev.lakepipe.spec.Storage;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -44,10 +45,20 @@ final class HudiWriter extends AbstractTableWriter {
   private static final int COMPACTION_DELTA_COMMITS = 10;
 
   /**
-   * The index of a table with keys: every write client of such a table must name it, or Hudi drops the index from
-   * the metadata table.
+   * The index of a keyed table whose keys name every partition column: such a key never moves between partitions,
+   * so looking it up in the partition the incoming row names is exact. The bloom index does that with the filters
+   * and key ranges that every base file carries in its footer, so a write maintains no index of its own.
    */
-  static final Map<String, String> KEYED_INDEX = Map.of(
+  private static final Map<String, String> PARTITIONED_INDEX = Map.of(
+      "hoodie.index.type", "BLOOM",
+      "hoodie.metadata.global.record.level.index.enable", "false");
+
+  /**
+   * The index of any other keyed table: the global record-level index (in the metadata table) finds a key in
+   * whatever partition holds it, finds a key to delete without its partition, and moves a row whose partition an
+   * upsert changes; every commit maintains it.
+   */
+  private static final Map<String, String> GLOBAL_INDEX = Map.of(
       "hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX",
       "hoodie.metadata.global.record.level.index.enable", "true",
       "hoodie.record.index.update.partition.path", "true");
@@ -94,6 +105,19 @@ final class HudiWriter extends AbstractTableWriter {
     }
   }
 
+  /**
+   * The index settings of a keyed table with these keys and partition columns. Every write client of a table must
+   * name the same index, or Hudi drops the record-level index from the metadata table (a table written before with
+   * the other index changes index at its next write, which Hudi handles).
+   */
+  static Map<String, String> keyedIndex(List<String> keys, List<String> partitionBy) {
+    return isPartitionedIndex(keys, partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
+  }
+
+  private static boolean isPartitionedIndex(List<String> keys, List<String> partitionBy) {
+    return !partitionBy.isEmpty() && keys.containsAll(partitionBy);
+  }
+
   /** Hudi finds conflicts only under optimistic concurrency control, which needs a lock provider in the options. */
   @Override
   protected boolean isCommitConflict(Throwable failure) {
@@ -135,8 +159,8 @@ final class HudiWriter extends AbstractTableWriter {
   }
 
   /**
-   * The record-level index finds the stored partition of each key, so no row is read: the partition columns are
-   * there (null) only for the key generator.
+   * No row is read: with the partitioned index the keys name the partition; with the global one the index finds
+   * the stored partition of each key, and the partition columns are there (null) only for the key generator.
    */
   @Override
   protected void writeDelete(Dataset<Row> keys, CommitContext context) {
@@ -172,11 +196,10 @@ final class HudiWriter extends AbstractTableWriter {
       options.put("hoodie.datasource.write.recordkey.field", String.join(",", layout.keys()));
       // With an ordering field Hudi merges by event time: an older incoming row never replaces a newer one.
       layout.orderBy().ifPresent(orderBy -> options.put("hoodie.datasource.write.precombine.field", orderBy));
-      // A key is unique across partitions. The record-level index (in the metadata table) looks keys up instead of
-      // reading the keys of every base file, finds a key to delete without its partition, and moves a row whose
-      // partition an upsert changes.
-      options.putAll(KEYED_INDEX);
-      options.put(RECONCILE_PARALLELISM.key(), Integer.toString(reconcileParallelism()));
+      options.putAll(keyedIndex(layout.keys(), layout.partitionBy()));
+      if (!isPartitionedIndex(layout.keys(), layout.partitionBy())) {
+        options.put(RECONCILE_PARALLELISM.key(), Integer.toString(reconcileParallelism()));
+      }
     }
     if (layout.isPartitioned()) {
       options.put("hoodie.datasource.write.partitionpath.field", String.join(",", layout.partitionBy()));

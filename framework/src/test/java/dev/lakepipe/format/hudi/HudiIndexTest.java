@@ -1,0 +1,86 @@
+package dev.lakepipe.format.hudi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.Storage;
+import dev.lakepipe.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The index of a keyed Hudi table follows its keys: keys that name every partition column are looked up in the
+ * partition their rows name (bloom index, no record-level index in the metadata table); other keys keep the global
+ * record-level index, which finds a key in any partition and moves its row when an upsert changes its partition.
+ */
+class HudiIndexTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("day", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType)
+      .add("version", DataTypes.IntegerType);
+
+  @Test
+  void keysThatNameThePartitionAreLookedUpInItWithoutARecordLevelIndex() {
+    Path table = TestSpark.newFolder("hudi-bloom-").resolve("orders");
+    TableWriter writer = writer(table, List.of("id", "day"));
+    writer.upsert(rows(RowFactory.create(1L, "d1", "created", 1), RowFactory.create(2L, "d1", "created", 1),
+        RowFactory.create(3L, "d2", "created", 1)), context(1));
+    // An update, an older version that loses to the stored one, a new key, and a delete, in one increment each.
+    writer.upsert(rows(RowFactory.create(1L, "d1", "paid", 2), RowFactory.create(3L, "d2", "stale", 0),
+        RowFactory.create(4L, "d2", "created", 1)), context(2));
+    writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(3));
+
+    assertEquals(List.of("1|d1|paid|2", "3|d2|created|1", "4|d2|created|1"), stored(table));
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata/record_index")), "no record-level index is kept");
+  }
+
+  @Test
+  void otherKeysKeepTheGlobalRecordLevelIndexAndMoveBetweenPartitions() {
+    Path table = TestSpark.newFolder("hudi-global-").resolve("orders");
+    TableWriter writer = writer(table, List.of("id"));
+    writer.upsert(rows(RowFactory.create(1L, "d1", "created", 1), RowFactory.create(2L, "d1", "created", 1)),
+        context(1));
+    writer.upsert(rows(RowFactory.create(1L, "d2", "paid", 2)), context(2));
+    writer.delete(rows(RowFactory.create(2L, "d9", null, null)), context(3));
+
+    assertEquals(List.of("1|d2|paid|2"), stored(table));
+    assertTrue(Files.isDirectory(table.resolve(".hoodie/metadata/record_index")), "the record-level index is kept");
+  }
+
+  private static TableWriter writer(Path table, List<String> keys) {
+    return TableFormats.get("hudi").writer(TestSpark.session(),
+        new TableAddress("orders", "idx.orders", Optional.of(table.toString()), Optional.empty(), Map.of()),
+        new TableLayout(keys, Optional.of("version"), List.of("day"), Storage.MERGE_ON_READ));
+  }
+
+  private static Dataset<Row> rows(Row... rows) {
+    return TestSpark.session().createDataFrame(List.of(rows), SCHEMA);
+  }
+
+  private static CommitContext context(int n) {
+    return new CommitContext("writer", "write-" + n, Instant.parse("2026-11-22T00:00:00Z").plusSeconds(n));
+  }
+
+  private static List<String> stored(Path table) {
+    return TestSpark.session().read().format("hudi").load(table.toString())
+        .selectExpr("concat_ws('|', id, day, status, version)").collectAsList().stream()
+        .map(row -> row.getString(0)).sorted().toList();
+  }
+}
