@@ -108,14 +108,10 @@ final class HudiWriter extends AbstractTableWriter {
   /**
    * The index settings of a keyed table with these keys and partition columns. Every write client of a table must
    * name the same index, or Hudi drops the record-level index from the metadata table (a table written before with
-   * the other index changes index at its next write, which Hudi handles).
+   * the other index takes this one at its next write).
    */
   static Map<String, String> keyedIndex(List<String> keys, List<String> partitionBy) {
-    return isPartitionedIndex(keys, partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
-  }
-
-  private static boolean isPartitionedIndex(List<String> keys, List<String> partitionBy) {
-    return !partitionBy.isEmpty() && keys.containsAll(partitionBy);
+    return !partitionBy.isEmpty() && keys.containsAll(partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
   }
 
   /** Hudi finds conflicts only under optimistic concurrency control, which needs a lock provider in the options. */
@@ -197,9 +193,8 @@ final class HudiWriter extends AbstractTableWriter {
       // With an ordering field Hudi merges by event time: an older incoming row never replaces a newer one.
       layout.orderBy().ifPresent(orderBy -> options.put("hoodie.datasource.write.precombine.field", orderBy));
       options.putAll(keyedIndex(layout.keys(), layout.partitionBy()));
-      if (!isPartitionedIndex(layout.keys(), layout.partitionBy())) {
-        options.put(RECONCILE_PARALLELISM.key(), Integer.toString(reconcileParallelism()));
-      }
+      // Read by the global index only.
+      options.put(RECONCILE_PARALLELISM.key(), Integer.toString(reconcileParallelism()));
     }
     if (layout.isPartitioned()) {
       options.put("hoodie.datasource.write.partitionpath.field", String.join(",", layout.partitionBy()));

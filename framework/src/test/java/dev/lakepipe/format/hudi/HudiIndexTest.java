@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The index of a keyed Hudi table follows its keys: keys that name every partition column are looked up in the
  * partition their rows name (bloom index, no record-level index in the metadata table); other keys keep the global
- * record-level index, which finds a key in any partition and moves its row when an upsert changes its partition.
+ * record-level index, which finds a key in any partition and moves its row when an upsert changes its partition. A
+ * table written with the record-level index takes the bloom index at its next write, its rows intact.
  */
 class HudiIndexTest {
   private static final StructType SCHEMA = new StructType()
@@ -62,6 +63,33 @@ class HudiIndexTest {
 
     assertEquals(List.of("1|d2|paid|2"), stored(table));
     assertTrue(Files.isDirectory(table.resolve(".hoodie/metadata/record_index")), "the record-level index is kept");
+  }
+
+  @Test
+  void aTableWrittenWithTheRecordLevelIndexTakesTheBloomIndexAtItsNextWrite() {
+    Path table = TestSpark.newFolder("hudi-switch-").resolve("orders");
+    // Written as lakepipe wrote every keyed table before its index followed the keys.
+    rows(RowFactory.create(1L, "d1", "created", 1), RowFactory.create(2L, "d1", "created", 1)).write()
+        .format("hudi").options(Map.of(
+            "hoodie.table.name", "idx_orders",
+            "hoodie.datasource.write.table.type", "MERGE_ON_READ",
+            "hoodie.datasource.write.recordkey.field", "id,day",
+            "hoodie.datasource.write.precombine.field", "version",
+            "hoodie.datasource.write.partitionpath.field", "day",
+            "hoodie.datasource.write.hive_style_partitioning", "true",
+            "hoodie.table.cdc.enabled", "true",
+            "hoodie.table.cdc.supplemental.logging.mode", "DATA_BEFORE_AFTER",
+            "hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX",
+            "hoodie.metadata.global.record.level.index.enable", "true"))
+        .mode(org.apache.spark.sql.SaveMode.Append).save(table.toString());
+    assertTrue(Files.isDirectory(table.resolve(".hoodie/metadata/record_index")));
+
+    TableWriter writer = writer(table, List.of("id", "day"));
+    writer.upsert(rows(RowFactory.create(1L, "d1", "paid", 2), RowFactory.create(3L, "d2", "created", 1)),
+        context(1));
+    writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(2));
+
+    assertEquals(List.of("1|d1|paid|2", "3|d2|created|1"), stored(table));
   }
 
   private static TableWriter writer(Path table, List<String> keys) {
