@@ -11,6 +11,7 @@ import dev.lakepipe.format.TableNotFoundException;
 import dev.lakepipe.format.TableStats;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,8 @@ final class HudiMaintainer implements TableMaintainer {
     Map<String, String> properties = new HashMap<>(HudiWriter.CLIENT_SETTINGS);
     if (client.getTableConfig().getRecordKeyFields().isPresent()) {
       properties.putAll(HudiWriter.keyedIndex(List.of(client.getTableConfig().getRecordKeyFields().get()),
-          client.getTableConfig().getPartitionFields().map(List::of).orElse(List.of())));
+          client.getTableConfig().getPartitionFields()
+              .map(fields -> Arrays.stream(fields).filter(field -> !field.isEmpty()).toList()).orElse(List.of())));
     }
     try {
       properties.put(HoodieWriteConfig.AVRO_SCHEMA_STRING.key(),

@@ -45,9 +45,10 @@ final class HudiWriter extends AbstractTableWriter {
   private static final int COMPACTION_DELTA_COMMITS = 10;
 
   /**
-   * The index of a keyed table whose keys name every partition column: such a key never moves between partitions,
-   * so looking it up in the partition the incoming row names is exact. The bloom index does that with the filters
-   * and key ranges that every base file carries in its footer, so a write maintains no index of its own.
+   * The index of a keyed table whose keys name every partition column, or that has no partition columns: such a key
+   * never moves between partitions, so looking it up in the partition the incoming row names is exact. The bloom
+   * index does that with the filters and key ranges that every base file carries in its footer, so a write
+   * maintains no index of its own.
    */
   private static final Map<String, String> PARTITIONED_INDEX = Map.of(
       "hoodie.index.type", "BLOOM",
@@ -106,12 +107,13 @@ final class HudiWriter extends AbstractTableWriter {
   }
 
   /**
-   * The index settings of a keyed table with these keys and partition columns. Every write client of a table must
+   * The index settings of a keyed table with these keys and partition columns (none for an unpartitioned table,
+   * whose one partition every key is looked up in). Every write client of a table must
    * name the same index, or Hudi drops the record-level index from the metadata table (a table written before with
    * the other index takes this one at its next write).
    */
   static Map<String, String> keyedIndex(List<String> keys, List<String> partitionBy) {
-    return !partitionBy.isEmpty() && keys.containsAll(partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
+    return keys.containsAll(partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
   }
 
   /** Hudi finds conflicts only under optimistic concurrency control, which needs a lock provider in the options. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The index of a keyed Hudi table follows its keys: keys that name every partition column are looked up in the
- * partition their rows name (bloom index, no record-level index in the metadata table); other keys keep the global
+ * partition their rows name (bloom index, no record-level index in the metadata table), as are the keys of an
+ * unpartitioned table; other keys keep the global
  * record-level index, which finds a key in any partition and moves its row when an upsert changes its partition. A
  * table written with the record-level index takes the bloom index at its next write, its rows intact.
  */
@@ -49,6 +50,20 @@ class HudiIndexTest {
     writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(3));
 
     assertEquals(List.of("1|d1|paid|2", "3|d2|created|1", "4|d2|created|1"), stored(table));
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata/record_index")), "no record-level index is kept");
+  }
+
+  @Test
+  void keysOfAnUnpartitionedTableAreLookedUpInItsOnePartitionWithoutARecordLevelIndex() {
+    Path table = TestSpark.newFolder("hudi-unpartitioned-").resolve("orders");
+    TableWriter writer = writer(table, List.of("id"), List.of());
+    writer.upsert(rows(RowFactory.create(1L, "d1", "created", 1), RowFactory.create(2L, "d1", "created", 1)),
+        context(1));
+    writer.upsert(rows(RowFactory.create(1L, "d2", "paid", 2), RowFactory.create(2L, "d1", "stale", 0),
+        RowFactory.create(3L, "d2", "created", 1)), context(2));
+    writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(3));
+
+    assertEquals(List.of("1|d2|paid|2", "3|d2|created|1"), stored(table));
     assertFalse(Files.exists(table.resolve(".hoodie/metadata/record_index")), "no record-level index is kept");
   }
 
@@ -93,9 +108,13 @@ class HudiIndexTest {
   }
 
   private static TableWriter writer(Path table, List<String> keys) {
+    return writer(table, keys, List.of("day"));
+  }
+
+  private static TableWriter writer(Path table, List<String> keys, List<String> partitionBy) {
     return TableFormats.get("hudi").writer(TestSpark.session(),
         new TableAddress("orders", "idx.orders", Optional.of(table.toString()), Optional.empty(), Map.of()),
-        new TableLayout(keys, Optional.of("version"), List.of("day"), Storage.MERGE_ON_READ));
+        new TableLayout(keys, Optional.of("version"), partitionBy, Storage.MERGE_ON_READ));
   }
 
   private static Dataset<Row> rows(Row... rows) {

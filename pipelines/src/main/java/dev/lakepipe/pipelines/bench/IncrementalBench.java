@@ -11,6 +11,7 @@ import dev.lakepipe.run.NodeResult;
 import dev.lakepipe.run.RunResult;
 import dev.lakepipe.run.SparkWork;
 import dev.lakepipe.spec.InvalidSpecException;
+import dev.lakepipe.spec.Storage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -80,6 +81,11 @@ final class IncrementalBench implements Callable<Integer> {
       description = "Rows of the table of the plain upsert (default: ${DEFAULT-VALUE}).")
   long upsertRows;
 
+  @Option(names = "--upsert-storage", paramLabel = "STORAGE", defaultValue = "merge-on-read",
+      description = "How the table of the plain upsert stores updates: merge-on-read (as targets do by default) or"
+          + " copy-on-write (default: ${DEFAULT-VALUE}).")
+  String upsertStorage;
+
   @Option(names = "--skip-quarter", description = "Do not measure the increments over a quarter of the history.")
   boolean skipQuarter;
 
@@ -105,14 +111,15 @@ final class IncrementalBench implements Callable<Integer> {
   @Spec
   CommandSpec command;
 
-  /** @throws ParameterException for an unknown format or a size out of range */
+  /** @throws ParameterException for an unknown format or storage, or a size out of range */
   @Override
   public Integer call() throws InvalidSpecException, IOException {
     List<String> formats = format.equals("all") ? List.of("hudi", "delta", "iceberg") : List.of(format);
     if (!TableFormats.all().keySet().containsAll(formats) || days < 4 || ordersPerDay < 1 || hours < 2 || rounds < 1
-        || upsertRows < 1) {
+        || upsertRows < 1 || Storage.fromSpecName(upsertStorage).isEmpty()) {
       throw new ParameterException(command.commandLine(), "--format must be hudi, delta, iceberg or all, --days at"
-          + " least 4, --hours at least 2, --orders-per-day, --rounds and --upsert-rows positive");
+          + " least 4, --hours at least 2, --orders-per-day, --rounds and --upsert-rows positive, --upsert-storage "
+          + String.join(" or ", Storage.specNames()));
     }
     verbose.apply();
     Path root = warehouse != null ? warehouse : Files.createTempDirectory("lakepipe-bench-");
@@ -192,9 +199,10 @@ final class IncrementalBench implements Callable<Integer> {
     line.put("storage", storage(history.targetStorage()));
     if (!skipUpsert) {
       List<Double> upserts = new PlainUpsert(history.spark, history.job.settings(), tableFormat,
-          database + "_upsert.orders", upsertRows, SEED).measure(UPSERTS);
+          database + "_upsert.orders", upsertRows, Storage.fromSpecName(upsertStorage).orElseThrow(), SEED).measure(UPSERTS);
       line.put("plain_upsert_s", Measures.rounded(Measures.median(upserts), 2));
       line.put("upsert_rows", upsertRows);
+      line.put("upsert_storage", upsertStorage);
     }
     line.put("peak_heap_mb", MemoryPeaks.peakHeapMegabytes());
     MemoryPeaks.peakResidentMegabytes().ifPresent(peak -> line.put("peak_rss_mb", peak));

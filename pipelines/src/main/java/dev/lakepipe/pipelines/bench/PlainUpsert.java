@@ -17,6 +17,7 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
+import dev.lakepipe.spec.Storage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * An hourly upsert without a pipeline around it: a table of orders (order_id, order_day over 30 days, customer_id,
  * status, amount DECIMAL(12,2), updated_at), keyed by order_id, ordered by updated_at, partitioned by order_day,
- * written through lakepipe's own writer of a format; then upserts of 1 % of its rows, chosen at random, updated,
+ * written through lakepipe's own writer of a format with a storage; then upserts of 1 % of its rows, chosen at random, updated,
  * and 0.2 % new rows. Every value is a hash of the order id, the seed and the round, so runs are repeatable.
  */
 final class PlainUpsert {
@@ -47,13 +48,15 @@ final class PlainUpsert {
   /**
    * @param table {@code db.name} of the table, which must not exist yet
    * @param rows the rows of the table before the first upsert
+   * @param storage how the table stores updates, where its format lets a table choose
    */
-  PlainUpsert(SparkSession spark, EngineSettings settings, String format, String table, long rows, long seed) {
+  PlainUpsert(SparkSession spark, EngineSettings settings, String format, String table, long rows, Storage storage,
+      long seed) {
     TableFormat tableFormat = TableFormats.get(format);
     TableAddress address =
         TableAddresses.resolve(settings, tableFormat, table, Optional.empty(), Optional.of(table), Map.of());
     this.spark = spark;
-    this.writer = tableFormat.writer(spark, address, LAYOUT);
+    this.writer = tableFormat.writer(spark, address, LAYOUT.withStorage(storage));
     this.rows = rows;
     this.seed = seed;
   }

@@ -57,8 +57,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code lakepipe bench streaming}: for each format, events produced to Kafka at a steady rate are upserted into a
  * table of that format by a streaming run with a processing-time trigger (the order events pipeline,
  * conf/jobs/order-events-stream.conf), while a reader polls the table. Freshness is, for each event, the time from
- * its production to the moment the reader first sees it in the table; the rate is the events the reader saw per
- * second. One JSON line per format, with the peak heap of the process beside.
+ * its production to the moment the reader first sees it in the table, over the events produced after a warm-up (the
+ * first micro-batches of a JVM run interpreted code and build each format's state), those of the warm-up reported
+ * apart; the rate is the events the reader saw per second. One JSON line per format, with the peak heap of the
+ * process beside.
  */
 @Command(name = "streaming", mixinStandardHelpOptions = true,
     description = {"Kafka -> Hudi / Delta / Iceberg with a processing-time trigger: sustained events per second and"
@@ -89,9 +91,14 @@ final class StreamingBench implements Callable<Integer> {
           + " one, with the rates tried.")
   List<Integer> rates = List.of();
 
-  @Option(names = "--seconds", defaultValue = "60", description = "How long events are produced, per format"
-      + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seconds", defaultValue = "60", description = "How long the measured events are produced, per"
+      + " format, after the warm-up (default: ${DEFAULT-VALUE}).")
   int seconds;
+
+  @Option(names = "--warmup-seconds", paramLabel = "N", defaultValue = "10", description = "How long events are"
+      + " produced before the measured ones, per format; their freshness is reported apart (default:"
+      + " ${DEFAULT-VALUE}).")
+  int warmupSeconds;
 
   @Option(names = "--interval", defaultValue = "5s", description = "The trigger's interval (default:"
       + " ${DEFAULT-VALUE}).")
@@ -118,8 +125,9 @@ final class StreamingBench implements Callable<Integer> {
    */
   @Override
   public Integer call() throws InvalidSpecException, IOException, InterruptedException {
-    if (rate <= 0 || seconds <= 0 || orders <= 0 || rates.stream().anyMatch(r -> r <= 0)) {
-      throw new ParameterException(command.commandLine(), "--rate, --rates, --seconds and --orders must be positive");
+    if (rate <= 0 || seconds <= 0 || orders <= 0 || warmupSeconds < 0 || rates.stream().anyMatch(r -> r <= 0)) {
+      throw new ParameterException(command.commandLine(), "--rate, --rates, --seconds and --orders must be positive,"
+          + " --warmup-seconds not negative");
     }
     formats.stream().filter(f -> TableFormats.find(f).isEmpty()).findFirst().ifPresent(f -> {
       throw new ParameterException(command.commandLine(), "unknown format " + f);
@@ -190,7 +198,8 @@ final class StreamingBench implements Callable<Integer> {
     TableReader reader = tableFormat.reader(spark, address);
     MemoryPeaks.resetPeaks();
 
-    int events = rate * seconds;
+    int warmupEvents = rate * warmupSeconds;
+    int events = warmupEvents + rate * seconds;
     long[] producedAt = new long[events];
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     Thread runner = new Thread(() -> {
@@ -241,7 +250,7 @@ final class StreamingBench implements Callable<Integer> {
     if (failure.get() != null) {
       throw failure.get();
     }
-    return measurement(format, producedAt, visibleAt, visible, MemoryPeaks.peakHeapMegabytes(),
+    return measurement(format, producedAt, visibleAt, visible, warmupEvents, MemoryPeaks.peakHeapMegabytes(),
         job.streaming().interval().toMillis() / 1e3);
   }
 
@@ -254,16 +263,25 @@ final class StreamingBench implements Callable<Integer> {
     }
   }
 
-  private Measurement measurement(String format, long[] producedAt, long[] visibleAt, int visible,
+  /** @param warmupEvents the first events, produced during the warm-up: left out of the measured figures */
+  private Measurement measurement(String format, long[] producedAt, long[] visibleAt, int visible, int warmupEvents,
       double peakHeapMb, double intervalSeconds) {
-    double[] freshness = new double[visible];
+    int warmedUp = Math.min(warmupEvents, visible);
+    double[] warmup = new double[warmedUp];
+    double[] freshness = new double[visible - warmedUp];
     for (int seq = 0; seq < visible; seq++) {
-      freshness[seq] = (visibleAt[seq] - producedAt[seq]) / 1e3;
+      double seconds = (visibleAt[seq] - producedAt[seq]) / 1e3;
+      if (seq < warmedUp) {
+        warmup[seq] = seconds;
+      } else {
+        freshness[seq - warmedUp] = seconds;
+      }
     }
-    // Falling behind shows as the last events waiting longer than the first ones.
-    int tenth = Math.max(1, visible / 10);
-    double lagGrowth = visible == 0 ? Double.NaN
-        : mean(freshness, visible - tenth, visible) - mean(freshness, 0, tenth);
+    // Falling behind shows as the last events waiting longer than the first measured ones.
+    int measured = freshness.length;
+    int tenth = Math.max(1, measured / 10);
+    double lagGrowth = measured == 0 ? Double.NaN
+        : mean(freshness, measured - tenth, measured) - mean(freshness, 0, tenth);
     // The sustained rate: events that became visible after the first commit seen, over the time they took.
     int first = 0;
     while (first < visible && visibleAt[first] == visibleAt[0]) {
@@ -272,11 +290,14 @@ final class StreamingBench implements Callable<Integer> {
     double span = visible == 0 ? 0 : (visibleAt[visible - 1] - visibleAt[0]) / 1e3;
     double rateSeen = span == 0 ? Double.NaN : (visible - first) / span;
     Arrays.sort(freshness);
+    Arrays.sort(warmup);
     return new Measurement(String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
-            + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\"}",
+            + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\",\"warmup_s\":%d,\"warmup_freshness_p50_s\":%.2f,"
+            + "\"warmup_freshness_p95_s\":%.2f}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
-        producedAt.length, visible, interval), producedAt.length, visible, lagGrowth, intervalSeconds);
+        producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95)),
+        producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
   /** One run at one rate: its JSON line, and what tells whether the format kept up. */
