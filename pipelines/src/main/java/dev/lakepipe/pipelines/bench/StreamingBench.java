@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -59,8 +60,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * conf/jobs/order-events-stream.conf), while a reader polls the table. Freshness is, for each event, the time from
  * its production to the moment the reader first sees it in the table, over the events produced after a warm-up (the
  * first micro-batches of a JVM run interpreted code and build each format's state), those of the warm-up reported
- * apart; the rate is the events the reader saw per second. One JSON line per format, with the peak heap of the
- * process beside.
+ * apart; the rate is the events the reader saw per second; beside them, how long the micro-batches that ended after
+ * the warm-up took to write. One JSON line per format, with the peak heap of the process beside.
  */
 @Command(name = "streaming", mixinStandardHelpOptions = true,
     description = {"Kafka -> Hudi / Delta / Iceberg with a processing-time trigger: sustained events per second and"
@@ -202,10 +203,12 @@ final class StreamingBench implements Callable<Integer> {
     int events = warmupEvents + rate * seconds;
     long[] producedAt = new long[events];
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    // When each micro-batch ended, and its seconds.
+    List<double[]> batches = Collections.synchronizedList(new ArrayList<>());
     Thread runner = new Thread(() -> {
       try {
         new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(RunOptions.currentHour(), RunMode.STREAMING),
-            node -> { }, batch -> { });
+            node -> { }, batch -> batches.add(new double[] {System.currentTimeMillis(), batch.seconds()}));
       } catch (RuntimeException e) {
         failure.set(e);
       }
@@ -250,7 +253,14 @@ final class StreamingBench implements Callable<Integer> {
     if (failure.get() != null) {
       throw failure.get();
     }
-    return measurement(format, producedAt, visibleAt, visible, warmupEvents, MemoryPeaks.peakHeapMegabytes(),
+    long warmedUpAt = warmupEvents < events ? producedAt[warmupEvents] : Long.MAX_VALUE;
+    double[] batchSeconds;
+    synchronized (batches) {
+      batchSeconds = batches.stream().filter(batch -> batch[0] > warmedUpAt).mapToDouble(batch -> batch[1]).sorted()
+          .toArray();
+    }
+    return measurement(format, producedAt, visibleAt, visible, warmupEvents, batchSeconds,
+        MemoryPeaks.peakHeapMegabytes(),
         job.streaming().interval().toMillis() / 1e3);
   }
 
@@ -263,9 +273,12 @@ final class StreamingBench implements Callable<Integer> {
     }
   }
 
-  /** @param warmupEvents the first events, produced during the warm-up: left out of the measured figures */
+  /**
+   * @param warmupEvents the first events, produced during the warm-up: left out of the measured figures
+   * @param batchSeconds the seconds of each micro-batch that ended after the warm-up, sorted
+   */
   private Measurement measurement(String format, long[] producedAt, long[] visibleAt, int visible, int warmupEvents,
-      double peakHeapMb, double intervalSeconds) {
+      double[] batchSeconds, double peakHeapMb, double intervalSeconds) {
     int warmedUp = Math.min(warmupEvents, visible);
     double[] warmup = new double[warmedUp];
     double[] freshness = new double[visible - warmedUp];
@@ -294,9 +307,10 @@ final class StreamingBench implements Callable<Integer> {
     return new Measurement(String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
             + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\",\"warmup_s\":%d,\"warmup_freshness_p50_s\":%.2f,"
-            + "\"warmup_freshness_p95_s\":%.2f}",
+            + "\"warmup_freshness_p95_s\":%.2f,\"batches\":%d,\"batch_p50_s\":%.2f,\"batch_p95_s\":%.2f}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
-        producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95)),
+        producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95),
+        batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95)),
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
