@@ -108,9 +108,9 @@ final class HudiWriter extends AbstractTableWriter {
 
   /**
    * The index settings of a keyed table with these keys and partition columns (none for an unpartitioned table,
-   * whose one partition every key is looked up in). Every write client of a table must
-   * name the same index, or Hudi drops the record-level index from the metadata table (a table written before with
-   * the other index takes this one at its next write).
+   * whose one partition every key is looked up in). Every write client of a table must name the same index, or Hudi
+   * drops the record-level index from the metadata table (a table written before with the other index takes this
+   * one at its next write).
    */
   static Map<String, String> keyedIndex(List<String> keys, List<String> partitionBy) {
     return keys.containsAll(partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;

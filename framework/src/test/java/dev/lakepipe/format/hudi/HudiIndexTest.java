@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The index of a keyed Hudi table follows its keys: keys that name every partition column are looked up in the
  * partition their rows name (bloom index, no record-level index in the metadata table), as are the keys of an
- * unpartitioned table; other keys keep the global
- * record-level index, which finds a key in any partition and moves its row when an upsert changes its partition. A
- * table written with the record-level index takes the bloom index at its next write, its rows intact.
+ * unpartitioned table; other keys keep the global record-level index, which finds a key in any partition and moves
+ * its row when an upsert changes its partition. A table written with the record-level index takes the bloom index
+ * at its next write, its rows intact.
  */
 class HudiIndexTest {
   private static final StructType SCHEMA = new StructType()

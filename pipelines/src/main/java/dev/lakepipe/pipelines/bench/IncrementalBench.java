@@ -198,8 +198,9 @@ final class IncrementalBench implements Callable<Integer> {
     }
     line.put("storage", storage(history.targetStorage()));
     if (!skipUpsert) {
+      Storage storage = Storage.fromSpecName(upsertStorage).orElseThrow();
       List<Double> upserts = new PlainUpsert(history.spark, history.job.settings(), tableFormat,
-          database + "_upsert.orders", upsertRows, Storage.fromSpecName(upsertStorage).orElseThrow(), SEED).measure(UPSERTS);
+          database + "_upsert.orders", upsertRows, storage, SEED).measure(UPSERTS);
       line.put("plain_upsert_s", Measures.rounded(Measures.median(upserts), 2));
       line.put("upsert_rows", upsertRows);
       line.put("upsert_storage", upsertStorage);

@@ -31,8 +31,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * An hourly upsert without a pipeline around it: a table of orders (order_id, order_day over 30 days, customer_id,
  * status, amount DECIMAL(12,2), updated_at), keyed by order_id, ordered by updated_at, partitioned by order_day,
- * written through lakepipe's own writer of a format with a storage; then upserts of 1 % of its rows, chosen at random, updated,
- * and 0.2 % new rows. Every value is a hash of the order id, the seed and the round, so runs are repeatable.
+ * written through lakepipe's own writer of a format with a storage; then upserts of 1 % of its rows, chosen at
+ * random, updated, and 0.2 % new rows. Every value is a hash of the order id, the seed and the round, so runs are
+ * repeatable.
  */
 final class PlainUpsert {
   private static final TableLayout LAYOUT =

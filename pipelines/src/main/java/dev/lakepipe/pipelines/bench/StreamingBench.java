@@ -203,12 +203,11 @@ final class StreamingBench implements Callable<Integer> {
     int events = warmupEvents + rate * seconds;
     long[] producedAt = new long[events];
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    // When each micro-batch ended, and its seconds.
-    List<double[]> batches = Collections.synchronizedList(new ArrayList<>());
+    List<EndedBatch> batches = Collections.synchronizedList(new ArrayList<>());
     Thread runner = new Thread(() -> {
       try {
         new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(RunOptions.currentHour(), RunMode.STREAMING),
-            node -> { }, batch -> batches.add(new double[] {System.currentTimeMillis(), batch.seconds()}));
+            node -> { }, batch -> batches.add(new EndedBatch(System.currentTimeMillis(), batch.seconds())));
       } catch (RuntimeException e) {
         failure.set(e);
       }
@@ -256,12 +255,11 @@ final class StreamingBench implements Callable<Integer> {
     long warmedUpAt = warmupEvents < events ? producedAt[warmupEvents] : Long.MAX_VALUE;
     double[] batchSeconds;
     synchronized (batches) {
-      batchSeconds = batches.stream().filter(batch -> batch[0] > warmedUpAt).mapToDouble(batch -> batch[1]).sorted()
-          .toArray();
+      batchSeconds = batches.stream().filter(batch -> batch.endedAt() > warmedUpAt).mapToDouble(EndedBatch::seconds)
+          .sorted().toArray();
     }
     return measurement(format, producedAt, visibleAt, visible, warmupEvents, batchSeconds,
-        MemoryPeaks.peakHeapMegabytes(),
-        job.streaming().interval().toMillis() / 1e3);
+        MemoryPeaks.peakHeapMegabytes(), job.streaming().interval().toMillis() / 1e3);
   }
 
   /** The table's latest commit, or empty while the first write is still creating it. */
@@ -313,6 +311,9 @@ final class StreamingBench implements Callable<Integer> {
         batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95)),
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
+
+  /** A micro-batch: when it ended (epoch milliseconds) and how many seconds it took. */
+  private record EndedBatch(long endedAt, double seconds) {}
 
   /** One run at one rate: its JSON line, and what tells whether the format kept up. */
   private record Measurement(String json, int events, int visible, double lagGrowthSeconds,
