@@ -14,7 +14,6 @@ import dev.lakepipe.spec.InvalidSpecException;
 import dev.lakepipe.spec.Storage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,16 +120,11 @@ final class IncrementalBench implements Callable<Integer> {
           + String.join(" or ", Storage.specNames()));
     }
     verbose.apply();
-    Path root = warehouse != null ? warehouse : Files.createTempDirectory("lakepipe-bench-");
     PrintWriter out = command.commandLine().getOut();
-    try {
+    try (WorkFolder root = WorkFolder.namedOrTemporary(warehouse, "lakepipe-bench-")) {
       for (String tableFormat : formats) {
-        out.println(JSON.writeValueAsString(measure(root, tableFormat)));
+        out.println(JSON.writeValueAsString(measure(root.path(), tableFormat)));
         out.flush();
-      }
-    } finally {
-      if (warehouse == null) {
-        deleteRecursively(root);
       }
     }
     return ExitCodes.OK;
@@ -285,14 +278,5 @@ final class IncrementalBench implements Callable<Integer> {
 
   private static double seconds(List<NodeResult> nodes) {
     return nodes.stream().mapToDouble(NodeResult::seconds).sum();
-  }
-
-  /** @throws IOException when a file cannot be deleted */
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

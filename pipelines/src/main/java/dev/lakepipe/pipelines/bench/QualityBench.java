@@ -122,7 +122,8 @@ public final class QualityBench implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Scratch warehouse (default: a temporary folder).")
+  @Option(names = "--warehouse", paramLabel = "DIR", description = "Scratch warehouse (default: a new temporary folder,"
+      + " deleted at the end).")
   Path warehouse;
 
   @Option(names = "--env-file", paramLabel = "FILE",
@@ -135,7 +136,12 @@ public final class QualityBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InvalidSpecException {
-    Path root = warehouse != null ? warehouse : Files.createTempDirectory("lakepipe-bench-quality-");
+    try (WorkFolder root = WorkFolder.namedOrTemporary(warehouse, "lakepipe-bench-quality-")) {
+      return measure(root.path());
+    }
+  }
+
+  private Integer measure(Path root) throws IOException, InvalidSpecException {
     EcommerceGenerator.Config config = new EcommerceGenerator.Config(42, LocalDate.parse("2026-11-01"), days,
         ordersPerDay, 100);
     verbose.apply();

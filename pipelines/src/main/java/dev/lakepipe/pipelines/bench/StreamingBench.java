@@ -134,13 +134,15 @@ final class StreamingBench implements Callable<Integer> {
       throw new ParameterException(command.commandLine(), "unknown format " + f);
     });
     verbose.apply();
-    Path work = Files.createTempDirectory("lakepipe-bench-streaming-");
     PrintWriter out = command.commandLine().getOut();
-    try (LocalKafkaBroker broker = bootstrapServers == null ? localBroker(work) : null) {
+    // The broker stops before its folder goes.
+    try (WorkFolder work = WorkFolder.namedOrTemporary(null, "lakepipe-bench-streaming-");
+        LocalKafkaBroker broker = bootstrapServers == null ? localBroker(work.path()) : null) {
       String servers = broker == null ? bootstrapServers : broker.bootstrapServers();
+      String warehouse = work.path().resolve("warehouse").toString();
       for (String format : formats) {
-        out.println(rates.isEmpty() ? measure(format, servers, work.resolve("warehouse").toString()).json()
-            : highestSustained(format, servers, work.resolve("warehouse").toString()));
+        out.println(rates.isEmpty() ? measure(format, servers, warehouse).json()
+            : highestSustained(format, servers, warehouse));
         out.flush();
       }
     }
