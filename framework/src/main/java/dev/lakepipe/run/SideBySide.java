@@ -1,13 +1,17 @@
 package dev.lakepipe.run;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Work on several items at once, where each item's work stands alone and all of it must end before going on. */
 final class SideBySide {
@@ -16,58 +20,90 @@ final class SideBySide {
   private SideBySide() {}
 
   /**
-   * Does the work for every item, up to {@code atOnce} items at a time, in the items' order when one at a time,
-   * and returns when all of it has ended. A failure does not stop the other items' work.
+   * Does the work for every item, up to {@code atOnce} pieces of work at a time, and returns when all of it has
+   * ended. Items that name the same queue are worked on one after another, in the items' order, as are all items
+   * when {@code atOnce} is 1; the others side by side. A failure does not stop the work on any other item, in a
+   * queue or not.
    *
+   * @param queue the queue of an item, or empty for an item worked on beside any other
    * @throws RuntimeException the first failure in the items' order, the later ones suppressed in it
-   * @throws Error the first error, as soon as all work has ended
+   * @throws Error when that first failure is an error
    */
-  static <T> void each(List<T> items, int atOnce, Consumer<T> work) {
-    if (atOnce == 1 || items.size() <= 1) {
-      items.forEach(work);
-      return;
+  static <T> void each(List<T> items, int atOnce, Function<? super T, Optional<String>> queue, Consumer<T> work) {
+    Throwable[] failures = new Throwable[items.size()];
+    List<Runnable> lanes = lanes(items, atOnce, queue, work, failures);
+    if (lanes.size() == 1) {
+      lanes.get(0).run();
+    } else {
+      runSideBySide(lanes, atOnce);
     }
+    Throwable first = null;
+    for (Throwable failure : failures) {
+      if (failure != null && first == null) {
+        first = failure;
+      } else if (failure != null) {
+        first.addSuppressed(failure);
+      }
+    }
+    if (first instanceof Error error) {
+      throw error;
+    }
+    if (first != null) {
+      throw first instanceof RuntimeException runtime ? runtime : new IllegalStateException(first);
+    }
+  }
+
+  /** The items' work as lanes that may run side by side, each doing its items in order and noting their failures. */
+  private static <T> List<Runnable> lanes(List<T> items, int atOnce, Function<? super T, Optional<String>> queue,
+      Consumer<T> work, Throwable[] failures) {
+    Map<Object, List<Integer>> lanes = new LinkedHashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      // One lane for everything when one at a time; otherwise a lane per queue, and one per item outside them.
+      Object lane = atOnce == 1 ? SideBySide.class : queue.apply(items.get(i)).<Object>map(name -> name)
+          .orElseGet(Object::new);
+      lanes.computeIfAbsent(lane, key -> new ArrayList<>()).add(i);
+    }
+    List<Runnable> runs = new ArrayList<>();
+    lanes.values().forEach(indexes -> runs.add(() -> {
+      for (int i : indexes) {
+        try {
+          work.accept(items.get(i));
+        } catch (Throwable failure) {
+          failures[i] = failure;
+        }
+      }
+    }));
+    return runs;
+  }
+
+  private static void runSideBySide(List<Runnable> lanes, int atOnce) {
     int pool = POOLS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     // Threads made by the caller's thread inherit its context class loader and Spark's local properties.
-    ExecutorService executor = Executors.newFixedThreadPool(Math.min(atOnce, items.size()), task -> {
+    ExecutorService executor = Executors.newFixedThreadPool(Math.min(atOnce, lanes.size()), task -> {
       Thread thread = new Thread(task, "lakepipe-side-by-side-" + pool + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
     try {
       List<Future<?>> futures = new ArrayList<>();
-      items.forEach(item -> futures.add(executor.submit(() -> work.accept(item))));
-      Throwable first = null;
-      for (Future<?> future : futures) {
-        Throwable failure = outcome(future);
-        if (failure != null && first == null) {
-          first = failure;
-        } else if (failure != null) {
-          first.addSuppressed(failure);
-        }
-      }
-      if (first instanceof Error error) {
-        throw error;
-      }
-      if (first != null) {
-        throw (RuntimeException) first;
-      }
+      lanes.forEach(lane -> futures.add(executor.submit(lane)));
+      futures.forEach(SideBySide::awaitEnd);
     } finally {
       executor.shutdown();
     }
   }
 
-  /** The failure of a piece of work once it has ended, null when it succeeded. */
-  private static Throwable outcome(Future<?> future) {
+  /** Waits for a lane to end; a lane notes its own failures, so only the wait itself can fail. */
+  private static void awaitEnd(Future<?> future) {
     boolean interrupted = false;
     try {
       while (true) {
         try {
           future.get();
-          return null;
+          return;
         } catch (ExecutionException e) {
-          return e.getCause();
+          throw new IllegalStateException("a lane failed outside its items' work", e.getCause());
         } catch (InterruptedException e) {
           // The work goes on, and its commits must end whole: wait for it, and pass the interrupt on afterwards.
           interrupted = true;

@@ -51,6 +51,7 @@ final class IncrementalBench implements Callable<Integer> {
   private static final LocalDate START = LocalDate.parse("2026-10-01");
   private static final long SEED = 11;
   private static final int UPSERTS = 3;
+  private static final int QUIET_HOURS = 3;
 
   @Mixin
   VerboseOption verbose;
@@ -171,6 +172,14 @@ final class IncrementalBench implements Callable<Integer> {
         line.put("incremental_s_one_at_a_time", Measures.rounded(sequential.medianSeconds(), 2));
         line.put("side_by_side_gain", Measures.rounded(sequential.medianSeconds() / increments.medianSeconds(), 2));
       }
+      // After the measured hours, hours in which nothing changed: what a run costs when it has nothing to do.
+      List<MarketplaceHistory.Increment> quiet = history.quietHours(QUIET_HOURS, counter);
+      line.put("quiet_hour_s", Measures.rounded(Measures.median(quiet.stream()
+          .map(MarketplaceHistory.Increment::seconds).toList()), 2));
+      line.put("quiet_hour_spark_jobs", Measures.rounded(Measures.median(quiet.stream()
+          .map(increment -> (double) increment.sparkJobs()).toList()), 1));
+      line.put("quiet_hour_files_written", Measures.rounded(Measures.median(quiet.stream()
+          .map(increment -> (double) increment.written().files()).toList()), 1));
       if (!skipQuarter) {
         int quarterDays = Math.max(1, days / 4);
         EcommerceGenerator.Config quarter = new EcommerceGenerator.Config(SEED, START.plusDays(days - quarterDays),

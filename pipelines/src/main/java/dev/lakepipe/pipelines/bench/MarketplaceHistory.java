@@ -6,6 +6,7 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.pipelines.EcommerceGenerator;
 import dev.lakepipe.pipelines.MarketplaceTables;
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.run.IncrementalRun;
 import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
@@ -34,7 +35,6 @@ import org.apache.spark.sql.SparkSession;
 final class MarketplaceHistory {
   static final List<String> TARGETS = List.of("paid_orders", "gmv_by_shop_day", "order_detail");
 
-  /** One measured hourly increment: the run, its wall-clock seconds, the Spark jobs it ran and what it wrote. */
   /** An hour's increment: its run, wall time, Spark work, and the files it wrote, in all and per table folder. */
   record Increment(RunResult run, double seconds, SparkWork.Tally work, WrittenFiles.Written written,
       Map<String, WrittenFiles.Written> writtenByTable) {
@@ -93,11 +93,25 @@ final class MarketplaceHistory {
    * @param targetsAtOnce how many targets an increment refreshes at once (see {@link PipelineRunner})
    */
   List<Increment> increments(int hours, SparkWork counter, int targetsAtOnce) {
+    return nextHours(hours, counter, targetsAtOnce, true);
+  }
+
+  /**
+   * Runs the increments of the next {@code hours} after the history with nothing ingested: hours in which no source
+   * changed, counted as {@link #increments} counts.
+   */
+  List<Increment> quietHours(int hours, SparkWork counter) {
+    return nextHours(hours, counter, IncrementalRun.TARGETS_AT_ONCE, false);
+  }
+
+  private List<Increment> nextHours(int hours, SparkWork counter, int targetsAtOnce, boolean ingest) {
     List<Increment> increments = new ArrayList<>();
     for (int hour = hoursDone; hour < hoursDone + hours; hour++) {
       Instant from = end.plus(Duration.ofHours(hour));
       Instant until = from.plus(Duration.ofHours(1));
-      tables.applyOrderEvents(generator.orderEvents(from, until));
+      if (ingest) {
+        tables.applyOrderEvents(generator.orderEvents(from, until));
+      }
       WrittenFiles before = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration());
       SparkWork.Counted<RunResult> run = counter.count(() -> run(RunMode.INCREMENTAL, until, targetsAtOnce));
       WrittenFiles after = WrittenFiles.below(targetsFolder, spark.sparkContext().hadoopConfiguration());
