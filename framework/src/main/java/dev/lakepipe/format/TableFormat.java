@@ -45,15 +45,6 @@ public interface TableFormat extends FormatTraits {
    */
   Map<String, String> sessionConf(EngineSettings settings);
 
-  /**
-   * Whether a run may write several tables of this format side by side. A format whose writes each keep the
-   * cores busy and hold much of the heap (Hudi: its index lookups, log writes and metadata table) says no, and its
-   * targets are refreshed one after another, beside the targets of other formats.
-   */
-  default boolean writesSideBySide() {
-    return true;
-  }
-
   /** A reader of one table; nothing is read until a method is called. */
   TableReader reader(SparkSession spark, TableAddress address);
 

@@ -1,14 +1,11 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.CommitContext;
-import dev.lakepipe.format.TableFormat;
-import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
@@ -22,8 +19,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Targets are refreshed side by side, each in its own Spark session (its own temporary views and settings, the
  * same Spark context and cache): an hour's refresh is mostly small Spark jobs and a format's commit, which leave
- * the cores idle one target at a time. The targets of a format that does not {@linkplain
- * TableFormat#writesSideBySide() write side by side} are refreshed one after another, beside the others. Each target commits alone, so the targets are as independent as when they
+ * the cores idle one target at a time. Each target commits alone, so the targets are as independent as when they
  * run one after another: a failed target does not stop the others, and the run fails once all have ended.
  */
 public final class IncrementalRun {
@@ -68,19 +64,13 @@ public final class IncrementalRun {
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
     AuditGate gate = AuditGate.of(spark, plan, options);
     try (ChangeReads changeReads = new ChangeReads(tables)) {
-      SideBySide.each(plan.writes(), targetsAtOnce, IncrementalRun::queue, target -> {
+      SideBySide.each(plan.writes(), targetsAtOnce, target -> {
         Tables own = tables.in(spark.cloneSession());
         refresh(plan, options, own, changeReads.sharedWith(own), target, context, record, gate);
       });
     }
     return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
         (System.nanoTime() - start) / 1e9);
-  }
-
-  /** Targets of a format that writes one table at a time wait for each other, in the format's queue. */
-  private static Optional<String> queue(TargetSpec target) {
-    TableFormat format = TableFormats.get(target.format());
-    return format.writesSideBySide() ? Optional.empty() : Optional.of(format.name());
   }
 
   private static void refresh(Plan plan, RunOptions options, Tables tables, ChangeReads changeReads,

@@ -1,17 +1,13 @@
 package dev.lakepipe.run;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /** Work on several items at once, where each item's work stands alone and all of it must end before going on. */
 final class SideBySide {
@@ -20,20 +16,17 @@ final class SideBySide {
   private SideBySide() {}
 
   /**
-   * Does the work for every item, up to {@code atOnce} pieces of work at a time, and returns when all of it has
-   * ended. Items that name the same queue are worked on one after another, in the items' order, as are all items
-   * when {@code atOnce} is 1; the others side by side. A failure does not stop the work on any other item, in a
-   * queue or not.
+   * Does the work for every item, up to {@code atOnce} items at a time, in the items' order when one at a time,
+   * and returns when all of it has ended. A failure does not stop the work on any other item, one at a time or not.
    *
-   * @param queue the queue of an item, or empty for an item worked on beside any other
    * @throws RuntimeException the first failure in the items' order, the later ones suppressed in it
    * @throws Error when that first failure is an error
    */
-  static <T> void each(List<T> items, int atOnce, Function<? super T, Optional<String>> queue, Consumer<T> work) {
+  static <T> void each(List<T> items, int atOnce, Consumer<T> work) {
     Throwable[] failures = new Throwable[items.size()];
-    List<Runnable> lanes = lanes(items, atOnce, queue, work, failures);
-    if (lanes.size() == 1) {
-      lanes.get(0).run();
+    List<Runnable> lanes = lanes(items, atOnce, work, failures);
+    if (lanes.size() <= 1) {
+      lanes.forEach(Runnable::run);
     } else {
       runSideBySide(lanes, atOnce);
     }
@@ -54,17 +47,17 @@ final class SideBySide {
   }
 
   /** The items' work as lanes that may run side by side, each doing its items in order and noting their failures. */
-  private static <T> List<Runnable> lanes(List<T> items, int atOnce, Function<? super T, Optional<String>> queue,
-      Consumer<T> work, Throwable[] failures) {
-    Map<Object, List<Integer>> lanes = new LinkedHashMap<>();
+  private static <T> List<Runnable> lanes(List<T> items, int atOnce, Consumer<T> work, Throwable[] failures) {
+    List<List<Integer>> lanes = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      // One lane for everything when one at a time; otherwise a lane per queue, and one per item outside them.
-      Object lane = atOnce == 1 ? SideBySide.class : queue.apply(items.get(i)).<Object>map(name -> name)
-          .orElseGet(Object::new);
-      lanes.computeIfAbsent(lane, key -> new ArrayList<>()).add(i);
+      // One lane for everything when one at a time, otherwise one per item.
+      if (atOnce > 1 || lanes.isEmpty()) {
+        lanes.add(new ArrayList<>());
+      }
+      lanes.get(lanes.size() - 1).add(i);
     }
     List<Runnable> runs = new ArrayList<>();
-    lanes.values().forEach(indexes -> runs.add(() -> {
+    lanes.forEach(indexes -> runs.add(() -> {
       for (int i : indexes) {
         try {
           work.accept(items.get(i));

@@ -32,15 +32,6 @@ public final class HudiFormat extends LakeTableFormat {
     return true;
   }
 
-  /**
-   * Measured at 1.5 M and 5.1 M orders (the hourly bench): the row targets' increments took 0.82–0.91 of the time
-   * one after another that they took side by side.
-   */
-  @Override
-  public boolean writesSideBySide() {
-    return false;
-  }
-
   @Override
   public Map<String, String> sessionConf(EngineSettings settings) {
     return Map.of(

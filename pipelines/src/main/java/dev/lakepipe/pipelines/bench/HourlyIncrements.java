@@ -1,6 +1,7 @@
 package dev.lakepipe.pipelines.bench;
 
 import dev.lakepipe.pipelines.bench.MarketplaceHistory.Increment;
+import dev.lakepipe.run.NodeResult;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -43,6 +44,13 @@ final class HourlyIncrements {
   /** Bytes the tasks of an increment read from storage (Spark's input metrics), median. */
   double medianBytesRead() {
     return median(increment -> increment.work().total().bytesRead());
+  }
+
+  /** Rows the targets' writes upserted or deleted in an increment, median: the size of the hour's change. */
+  double medianRowsWritten() {
+    return median(increment -> increment.run().nodes().stream()
+        .filter(node -> node.kind() == NodeResult.Kind.WRITE)
+        .mapToLong(node -> node.rows().orElse(0)).sum());
   }
 
   double medianFilesWritten() {
