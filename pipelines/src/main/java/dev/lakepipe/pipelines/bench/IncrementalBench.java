@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -175,12 +176,9 @@ final class IncrementalBench implements Callable<Integer> {
       }
       // After the measured hours, hours in which nothing changed: what a run costs when it has nothing to do.
       List<MarketplaceHistory.Increment> quiet = history.quietHours(QUIET_HOURS, counter);
-      line.put("quiet_hour_s", Measures.rounded(Measures.median(quiet.stream()
-          .map(MarketplaceHistory.Increment::seconds).toList()), 2));
-      line.put("quiet_hour_spark_jobs", Measures.rounded(Measures.median(quiet.stream()
-          .map(increment -> (double) increment.sparkJobs()).toList()), 1));
-      line.put("quiet_hour_files_written", Measures.rounded(Measures.median(quiet.stream()
-          .map(increment -> (double) increment.written().files()).toList()), 1));
+      line.put("quiet_hour_s", Measures.rounded(median(quiet, MarketplaceHistory.Increment::seconds), 2));
+      line.put("quiet_hour_spark_jobs", Measures.rounded(median(quiet, MarketplaceHistory.Increment::sparkJobs), 1));
+      line.put("quiet_hour_files_written", Measures.rounded(median(quiet, hour -> hour.written().files()), 1));
       if (!skipQuarter) {
         int quarterDays = Math.max(1, days / 4);
         EcommerceGenerator.Config quarter = new EcommerceGenerator.Config(SEED, START.plusDays(days - quarterDays),
@@ -242,6 +240,11 @@ final class IncrementalBench implements Callable<Integer> {
       line.put("framework_overhead", Measures.rounded(fullSeconds / plainSeconds, 2));
     }
     return fullSeconds;
+  }
+
+  private static double median(List<MarketplaceHistory.Increment> hours,
+      ToDoubleFunction<MarketplaceHistory.Increment> value) {
+    return Measures.median(hours.stream().map(value::applyAsDouble).toList());
   }
 
   private static double medianSeconds(List<SparkWork.Counted<?>> runs) {
