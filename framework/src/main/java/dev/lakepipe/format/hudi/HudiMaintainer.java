@@ -157,11 +157,8 @@ final class HudiMaintainer implements TableMaintainer {
   private void withClient(Map<String, String> settings, Consumer<SparkRDDWriteClient<?>> action) {
     HoodieTableMetaClient client = metaClient();
     Map<String, String> properties = new HashMap<>(HudiWriter.CLIENT_SETTINGS);
-    if (client.getTableConfig().getRecordKeyFields().isPresent()) {
-      properties.putAll(HudiWriter.keyedIndex(List.of(client.getTableConfig().getRecordKeyFields().get()),
-          client.getTableConfig().getPartitionFields()
-              .map(fields -> Arrays.stream(fields).filter(field -> !field.isEmpty()).toList()).orElse(List.of())));
-    }
+    properties.putAll(HudiWriter.indexSettings(fields(client.getTableConfig().getRecordKeyFields()),
+        fields(client.getTableConfig().getPartitionFields())));
     try {
       properties.put(HoodieWriteConfig.AVRO_SCHEMA_STRING.key(),
           new TableSchemaResolver(client).getTableAvroSchema().toString());
@@ -175,6 +172,10 @@ final class HudiMaintainer implements TableMaintainer {
     try (SparkRDDWriteClient<?> writeClient = new SparkRDDWriteClient<>(engine(), config)) {
       action.accept(writeClient);
     }
+  }
+
+  private static List<String> fields(Option<String[]> fields) {
+    return fields.map(names -> Arrays.stream(names).filter(name -> !name.isEmpty()).toList()).orElse(List.of());
   }
 
   private HoodieSparkEngineContext engine() {

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The index of a keyed Hudi table follows its keys: keys that name every partition column are looked up in the
- * partition their rows name (bloom index, no record-level index in the metadata table), as are the keys of an
- * unpartitioned table; other keys keep the global record-level index, which finds a key in any partition and moves
- * its row when an upsert changes its partition. A table written with the record-level index takes the bloom index
- * at its next write, its rows intact.
+ * partition their rows name (bloom index, no metadata table), as are the keys of an unpartitioned table; other keys
+ * keep the global record-level index in the metadata table, which finds a key in any partition and moves its row
+ * when an upsert changes its partition. A table written with the record-level index takes the bloom index at its
+ * next write, its rows intact and its metadata table gone. A table without keys keeps no metadata table.
  */
 class HudiIndexTest {
   private static final StructType SCHEMA = new StructType()
@@ -50,7 +50,7 @@ class HudiIndexTest {
     writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(3));
 
     assertEquals(List.of("1|d1|paid|2", "3|d2|created|1", "4|d2|created|1"), stored(table));
-    assertFalse(Files.exists(table.resolve(".hoodie/metadata/record_index")), "no record-level index is kept");
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "no metadata table is kept");
   }
 
   @Test
@@ -64,7 +64,7 @@ class HudiIndexTest {
     writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(3));
 
     assertEquals(List.of("1|d2|paid|2", "3|d2|created|1"), stored(table));
-    assertFalse(Files.exists(table.resolve(".hoodie/metadata/record_index")), "no record-level index is kept");
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "no metadata table is kept");
   }
 
   @Test
@@ -105,6 +105,18 @@ class HudiIndexTest {
     writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(2));
 
     assertEquals(List.of("1|d1|paid|2", "3|d2|created|1"), stored(table));
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "the metadata table is gone");
+  }
+
+  @Test
+  void aTableWithoutKeysKeepsNoMetadataTable() {
+    Path table = TestSpark.newFolder("hudi-keyless-").resolve("orders");
+    TableWriter writer = writer(table, List.of());
+    writer.append(rows(RowFactory.create(1L, "d1", "created", 1)), context(1));
+    writer.append(rows(RowFactory.create(1L, "d1", "paid", 2)), context(2));
+
+    assertEquals(List.of("1|d1|created|1", "1|d1|paid|2"), stored(table));
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "no metadata table is kept");
   }
 
   private static TableWriter writer(Path table, List<String> keys) {
