@@ -1,10 +1,12 @@
 package dev.lakepipe.run;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,17 +14,29 @@ import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SQLExecution;
+import org.apache.spark.sql.execution.SparkPlanInfo;
+import org.apache.spark.sql.execution.metric.SQLMetricInfo;
+import org.apache.spark.sql.execution.ui.SparkListenerDriverAccumUpdates;
+import org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveExecutionUpdate;
+import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd;
+import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart;
 import scala.Option;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
 
 /**
- * Counts the Spark work that a piece of work starts, in all and per node of a run: the jobs, their tasks, and the
+ * Counts the Spark work that a piece of work starts, in all and per node of a run: the jobs, their tasks, the
  * rows and bytes those tasks read from storage (Spark's input metrics, whatever the format: table scans, change
- * reads, the scans inside a format's MERGE; not the driver's reads of table metadata). A job belongs to the node
+ * reads, the scans inside a format's MERGE; not the driver's reads of table metadata), and the files that SQL
+ * queries' scans read (their plans' file counts; not the files a format reads on the driver, nor those of Hudi's
+ * change queries, which are not SQL scans). A job belongs to the node
  * that its thread was running when it started ({@link #NODE_PROPERTY}, set by the run while a node runs, so nodes
  * that run side by side are told apart); a job of no node counts outside the nodes, and so do the jobs a format
  * starts from its own thread pools (Delta's file filtering), whose threads carry no node's name, or the name of the
@@ -36,8 +50,17 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
   static final String NODE_PROPERTY = "lakepipe.node";
   private static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
+  /**
+   * The SQL metrics that count the files a scan reads, by the name its plan shows: Spark's file scans (Parquet,
+   * Delta, Hudi and the formats' log files), Iceberg's data and delete files.
+   */
+  private static final Set<String> FILES_READ_METRICS = Set.of("number of files read",
+      "number of result data files", "number of result delete files");
+
   private final SparkContext context;
   private final Map<Integer, Optional<String>> stageNodes = new ConcurrentHashMap<>();
+  private final Map<Long, Optional<String>> executionNodes = new ConcurrentHashMap<>();
+  private final Map<Long, FileMetric> fileMetrics = new ConcurrentHashMap<>();
   private Work total = Work.NONE;
   private Map<String, Work> byNode = new HashMap<>();
   private Work outsideNodes = Work.NONE;
@@ -46,20 +69,23 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
     this.context = context;
   }
 
-  /** What Spark did for some work: jobs, tasks, and the rows and bytes the tasks read. */
-  public record Work(long jobs, long tasks, long rowsRead, long bytesRead) {
-    public static final Work NONE = new Work(0, 0, 0, 0);
+  /**
+   * What Spark did for some work: jobs, tasks, the rows and bytes the tasks read, and the files the scans read (as
+   * the scans count them when they are planned: data, delete, log and checkpoint files of the table formats).
+   */
+  public record Work(long jobs, long tasks, long rowsRead, long bytesRead, long filesRead) {
+    public static final Work NONE = new Work(0, 0, 0, 0, 0);
 
     Work plus(Work other) {
       return new Work(jobs + other.jobs, tasks + other.tasks, rowsRead + other.rowsRead,
-          bytesRead + other.bytesRead);
+          bytesRead + other.bytesRead, filesRead + other.filesRead);
     }
 
-    /** E.g. {@code 12 Spark jobs, 40 tasks, 1,234 rows / 2.1 MB read}. */
+    /** E.g. {@code 12 Spark jobs, 40 tasks, 1,234 rows / 2.1 MB / 7 files read}. */
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%d Spark jobs, %d tasks, %,d rows / %.1f MB read", jobs, tasks, rowsRead,
-          bytesRead / 1e6);
+      return String.format(Locale.ROOT, "%d Spark jobs, %d tasks, %,d rows / %.1f MB / %,d files read", jobs, tasks,
+          rowsRead, bytesRead / 1e6, filesRead);
     }
   }
 
@@ -170,7 +196,61 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
 
   @Override
   public void onJobStart(SparkListenerJobStart jobStart) {
-    add(nodeOf(jobStart.properties()), new Work(1, 0, 0, 0));
+    Optional<String> node = nodeOf(jobStart.properties());
+    executionOf(jobStart.properties()).ifPresent(execution -> executionNodes.putIfAbsent(execution, node));
+    add(node, new Work(1, 0, 0, 0, 0));
+  }
+
+  /**
+   * The files a SQL query's scans read: Spark's scans report them on the driver when they are planned, as SQL
+   * metrics (which the query's plan names), so they count when the query ends, for the node of its first job.
+   */
+  @Override
+  public void onOtherEvent(SparkListenerEvent event) {
+    if (event instanceof SparkListenerSQLExecutionStart start) {
+      watchFileMetrics(start.executionId(), start.sparkPlanInfo());
+    } else if (event instanceof SparkListenerSQLAdaptiveExecutionUpdate update) {
+      watchFileMetrics(update.executionId(), update.sparkPlanInfo());
+    } else if (event instanceof SparkListenerDriverAccumUpdates updates) {
+      for (Tuple2<Object, Object> update : JavaConverters.seqAsJavaList(updates.accumUpdates())) {
+        // A driver metric is posted with its whole value, so the latest one counts.
+        fileMetrics.computeIfPresent((Long) update._1(), (id, metric) -> metric.withValue((Long) update._2()));
+      }
+    } else if (event instanceof SparkListenerSQLExecutionEnd end) {
+      long files = 0;
+      for (Iterator<FileMetric> metrics = fileMetrics.values().iterator(); metrics.hasNext(); ) {
+        FileMetric metric = metrics.next();
+        if (metric.execution() == end.executionId()) {
+          files += metric.value();
+          metrics.remove();
+        }
+      }
+      Optional<String> node = Optional.ofNullable(executionNodes.remove(end.executionId())).flatMap(n -> n);
+      if (files > 0) {
+        add(node, new Work(0, 0, 0, 0, files));
+      }
+    }
+  }
+
+  private void watchFileMetrics(long execution, SparkPlanInfo plan) {
+    for (SQLMetricInfo metric : JavaConverters.seqAsJavaList(plan.metrics())) {
+      if (FILES_READ_METRICS.contains(metric.name())) {
+        fileMetrics.putIfAbsent(metric.accumulatorId(), new FileMetric(execution, 0));
+      }
+    }
+    JavaConverters.seqAsJavaList(plan.children()).forEach(child -> watchFileMetrics(execution, child));
+  }
+
+  /** A SQL metric that counts files read, of one query, and its latest value. */
+  private record FileMetric(long execution, long value) {
+    FileMetric withValue(long latest) {
+      return new FileMetric(execution, latest);
+    }
+  }
+
+  private static Optional<Long> executionOf(Properties properties) {
+    return Optional.ofNullable(properties == null ? null : properties.getProperty(SQLExecution.EXECUTION_ID_KEY()))
+        .map(Long::parseLong);
   }
 
   @Override
@@ -186,8 +266,8 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
   @Override
   public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
     TaskMetrics metrics = taskEnd.taskMetrics();
-    Work work = metrics == null ? new Work(0, 1, 0, 0)
-        : new Work(0, 1, metrics.inputMetrics().recordsRead(), metrics.inputMetrics().bytesRead());
+    Work work = metrics == null ? new Work(0, 1, 0, 0, 0)
+        : new Work(0, 1, metrics.inputMetrics().recordsRead(), metrics.inputMetrics().bytesRead(), 0);
     add(stageNodes.getOrDefault(taskEnd.stageId(), Optional.empty()), work);
   }
 

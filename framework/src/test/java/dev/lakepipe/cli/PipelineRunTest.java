@@ -211,10 +211,11 @@ class PipelineRunTest {
 
   /**
    * {@code --verbose}: each node's line ends with its Spark work, and the summary's jobs are the nodes' and those
-   * outside them. The read node read the file's three records at least once.
+   * outside them. The read node read the file's three records at least once, and the file.
    */
   private static void assertVerboseCountsSparkWorkPerNode(String out) {
-    Pattern work = Pattern.compile("(\\d+) Spark jobs, (\\d+) tasks, ([\\d,]+) rows / \\d+\\.\\d MB read");
+    Pattern work = Pattern.compile(
+        "(\\d+) Spark jobs, (\\d+) tasks, ([\\d,]+) rows / \\d+\\.\\d MB / ([\\d,]+) files read");
     List<String> nodes = out.lines().filter(l -> l.matches("  (read|step|write) .*")).toList();
     assertEquals(4, nodes.size(), out);
     long nodeJobs = 0;
@@ -224,6 +225,7 @@ class PipelineRunTest {
       nodeJobs += Long.parseLong(matcher.group(1));
       if (node.startsWith("  read ")) {
         assertTrue(Long.parseLong(matcher.group(3).replace(",", "")) >= 3, out);
+        assertTrue(Long.parseLong(matcher.group(4).replace(",", "")) >= 1, "the input file: " + out);
       }
     }
     String summary = out.lines().filter(l -> l.startsWith("done in ")).findFirst().orElseThrow();

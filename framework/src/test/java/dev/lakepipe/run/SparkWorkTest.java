@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.testing.TestSpark;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -77,6 +78,38 @@ class SparkWorkTest {
       assertEquals(SparkWork.Work.NONE, work.startsOver().total());
     } finally {
       threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void eachNodeCountsTheFilesItsScansRead() throws Exception {
+    SparkSession spark = TestSpark.session();
+    Path folder = TestSpark.newFolder("spark-work-files-");
+    String parquet = folder.resolve("parquet").toString();
+    spark.range(100).repartition(3).write().parquet(parquet);
+    String iceberg = "lakepipe.spark_work." + folder.getFileName().toString().replace('-', '_');
+    spark.sql("CREATE TABLE " + iceberg + " (id BIGINT) USING iceberg");
+    spark.sql("INSERT INTO " + iceberg + " VALUES (1), (2)");
+    spark.sql("INSERT INTO " + iceberg + " VALUES (3)");
+    long icebergFiles = spark.table(iceberg + ".files").count();
+    assertTrue(icebergFiles >= 2, "a data file per commit at least");
+
+    try (SparkWork work = SparkWork.listeningTo(spark.sparkContext())) {
+      work.startsOver();
+      assertEquals(100, SparkWork.asNode(NodeResult.Kind.READ, "parquet", () -> spark.read().parquet(parquet).count()));
+      // Rows, not a count, which Iceberg answers from its metadata without a scan.
+      assertEquals(3, SparkWork.asNode(NodeResult.Kind.READ, "iceberg",
+          () -> spark.table(iceberg).collectAsList().size()));
+      assertEquals(1, spark.read().parquet(parquet).where("id = 7").count());
+
+      SparkWork.Tally tally = work.startsOver();
+      assertEquals(3, tally.of(NodeResult.Kind.READ, "parquet").filesRead(), tally.toString());
+      assertEquals(icebergFiles, tally.of(NodeResult.Kind.READ, "iceberg").filesRead(), tally.toString());
+      assertEquals(3, tally.outsideNodes().filesRead(), "a filter on a column that is not a partition prunes none");
+      assertEquals(6 + icebergFiles, tally.total().filesRead());
+      assertEquals(0, work.startsOver().total().filesRead(), "a query counts once");
+    } finally {
+      spark.sql("DROP TABLE IF EXISTS " + iceberg);
     }
   }
 

@@ -46,6 +46,11 @@ final class HourlyIncrements {
     return median(increment -> increment.work().total().bytesRead());
   }
 
+  /** Files the scans of an increment read (data, delete, log and checkpoint files), median. */
+  double medianFilesRead() {
+    return median(increment -> increment.work().total().filesRead());
+  }
+
   /** Rows the targets' writes upserted or deleted in an increment, median: the size of the hour's change. */
   double medianRowsWritten() {
     return median(increment -> increment.run().nodes().stream()

@@ -165,6 +165,7 @@ final class IncrementalBench implements Callable<Integer> {
       line.put("spark_jobs_each", increments.sparkJobsEach());
       line.put("rows_read", Math.round(increments.medianRowsRead()));
       line.put("bytes_read", Math.round(increments.medianBytesRead()));
+      line.put("files_read", Math.round(increments.medianFilesRead()));
       line.put("rows_written", Math.round(increments.medianRowsWritten()));
       line.put("files_written", Measures.rounded(increments.medianFilesWritten(), 1));
       line.put("bytes_written", Math.round(increments.medianBytesWritten()));
@@ -193,6 +194,7 @@ final class IncrementalBench implements Callable<Integer> {
         line.put("spark_jobs_quarter_history", Measures.rounded(smallIncrements.medianSparkJobs(), 1));
         line.put("rows_read_quarter_history", Math.round(smallIncrements.medianRowsRead()));
         line.put("bytes_read_quarter_history", Math.round(smallIncrements.medianBytesRead()));
+        line.put("files_read_quarter_history", Math.round(smallIncrements.medianFilesRead()));
         line.put("rows_written_quarter_history", Math.round(smallIncrements.medianRowsWritten()));
         line.put("files_written_quarter_history", Measures.rounded(smallIncrements.medianFilesWritten(), 1));
         line.put("bytes_written_quarter_history", Math.round(smallIncrements.medianBytesWritten()));
