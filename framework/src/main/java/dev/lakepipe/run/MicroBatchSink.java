@@ -141,7 +141,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
       Column usable = col(REASON).isNull().and(not(col(LATE)));
       Row tally = annotated.agg(count(lit(1)), count(col(REASON)), count(when(col(LATE), lit(1))),
           newestEventTime(records), max(watermark.map(w -> when(usable, col(w.spec().column())))
-              .orElse(lit(null).cast(DataTypes.TimestampType)))).head();
+              .orElse(lit(null).cast(DataTypes.TimestampType))), count(when(usable, lit(1)))).head();
       Dataset<Row> valid = annotated.where(usable).drop(REASON, LATE)
           .drop(StreamRecords.COLUMNS.toArray(String[]::new));
       Dataset<Row> rejected = annotated.where(col(REASON).isNotNull()).select(position(records), raw(records),
@@ -149,12 +149,13 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
       long in = tally.getLong(0);
       long bad = tally.getLong(1);
       long lateRows = tally.getLong(2);
+      long usableRows = tally.getLong(5);
       Optional<Instant> newest = Optional.ofNullable(tally.getTimestamp(4)).map(Timestamp::toInstant);
       Map<String, String> after = new LinkedHashMap<>(Map.of(streamed.name(), marker.encode()));
       watermark.ifPresent(w -> after.putAll(w.checkpoints(newest)));
       long out;
       if (strategy.kind() == IncrementalStrategy.Kind.AFFECTED_KEYS) {
-        out = in > bad + lateRows ? replaceAffectedKeys(tables, views, valid, context, latest, after) : 0;
+        out = usableRows > 0 ? replaceAffectedKeys(tables, views, valid, context, latest, after) : 0;
       } else {
         views.put(streamed.name(), valid);
         Set<String> upstream = plan.upstream(target.from());
@@ -167,21 +168,28 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
         }
         Dataset<Row> result = views.get(target.from());
         WriteColumns.check(target, result.schema(), "nothing was written to it");
-        Dataset<Row> output = views.detach(result.withColumn(REASON, keyRejection(List.of(result.columns()),
-            "null key after the steps: ")));
-        Row written = output.agg(count(lit(1)), count(col(REASON))).head();
-        long keyless = written.getLong(1);
-        out = written.getLong(0) - keyless;
-        if (keyless > 0) {
-          rejected = rejected.unionByName(output.where(col(REASON).isNotNull())
-              .select(lit(null).cast(DataTypes.StringType).as("position"),
-                  to_json(struct(Arrays.stream(result.columns()).map(c -> col(c)).toArray(Column[]::new)))
-                      .as("raw_value"), col(REASON)));
-          bad += keyless;
+        Dataset<Row> keyed;
+        if (target.from().equals(streamed.name()) && List.of(records.columns()).containsAll(target.keys())) {
+          // The target takes the batch's valid records as they are, whose keys were checked with them: no job.
+          keyed = result;
+          out = usableRows;
+        } else {
+          Dataset<Row> output = views.detach(result.withColumn(REASON, keyRejection(List.of(result.columns()),
+              "null key after the steps: ")));
+          Row written = output.agg(count(lit(1)), count(col(REASON))).head();
+          long keyless = written.getLong(1);
+          out = written.getLong(0) - keyless;
+          if (keyless > 0) {
+            rejected = rejected.unionByName(output.where(col(REASON).isNotNull())
+                .select(lit(null).cast(DataTypes.StringType).as("position"),
+                    to_json(struct(Arrays.stream(result.columns()).map(c -> col(c)).toArray(Column[]::new)))
+                        .as("raw_value"), col(REASON)));
+            bad += keyless;
+          }
+          keyed = output.where(col(REASON).isNull()).drop(REASON);
         }
         if (out > 0) {
-          lastCommit = commit(tables.writer(target), output.where(col(REASON).isNull()).drop(REASON),
-              context.withCheckpoints(after)).or(() -> lastCommit);
+          lastCommit = commit(tables.writer(target), keyed, context.withCheckpoints(after)).or(() -> lastCommit);
         }
       }
       if (bad > 0) {

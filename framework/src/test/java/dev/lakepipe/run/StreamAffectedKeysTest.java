@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,6 +90,66 @@ class StreamAffectedKeysTest {
         && err.toString().contains("events is a kafka source, which keeps no snapshot to recompute from: append the"
             + " stream to a table with one target, and read that table with read = stream for target totals"),
         err.toString());
+  }
+
+  /**
+   * A micro-batch whose late events are quarantined still refreshes the keys of its events that are on time, also
+   * when there are no more of them than late ones.
+   */
+  @Test
+  void lateEventsAreQuarantinedAndTheOnTimeOnesRefreshTheirKeys() throws IOException {
+    Path folder = TestSpark.newFolder("late-totals-");
+    String events = "late_totals_" + folder.getFileName().toString().replace('-', '_') + ".events";
+    Path spec = folder.resolve("late-totals.conf");
+    Files.writeString(spec, String.join("\n", "name = late_totals", "mode = streaming",
+        "streaming.trigger = available-now",
+        "sources.events { format = delta, table = \"" + events + "\", read = stream,",
+        "  watermark { column = event_time, delay = 1h, late = quarantine } }",
+        "steps.shop_totals.sql = \"SELECT shop_id, count(*) AS events, sum(amount) AS gmv FROM events GROUP BY"
+            + " shop_id\"",
+        "targets.totals { from = shop_totals, format = delta, table = " + events.replace(".events", ".totals")
+            + ", mode = upsert, keys = [shop_id] }", ""));
+    StructType schema = new StructType()
+        .add("event_id", DataTypes.LongType, false)
+        .add("shop_id", DataTypes.LongType)
+        .add("amount", DataTypes.createDecimalType(12, 2))
+        .add("event_time", DataTypes.TimestampType);
+    TableFormat delta = TableFormats.get("delta");
+    TableWriter writer = delta.writer(TestSpark.session(), TableAddresses.resolve(TestSpark.settings(), delta, events,
+        Optional.empty(), Optional.of(events), Map.of()), new TableLayout(List.of("event_id"), Optional.empty(),
+        List.of()));
+    appendEvents(writer, schema, 1, "1|1|10.00|2026-11-20 10:00:00", "2|2|5.00|2026-11-20 12:00:00");
+    runOk(spec);
+    // The newest event written is 12:00, so the watermark is 11:00: two events are late, two on time (shop 3).
+    appendEvents(writer, schema, 2, "3|1|1.00|2026-11-20 09:00:00", "4|2|1.00|2026-11-20 10:30:00",
+        "5|3|2.00|2026-11-20 12:30:00", "6|3|3.00|2026-11-20 13:00:00");
+    String second = runOk(spec);
+    assertTrue(second.matches("(?s).*batch  totals +#1 +4 in, 1 out, 2 quarantined, 2 late  .*"), second);
+    String totals = events.replace(".events", ".totals");
+    assertEquals(List.of("1|1|10.00", "2|1|5.00", "3|2|5.00"), delta.reader(TestSpark.session(),
+        TableAddresses.resolve(TestSpark.settings(), delta, totals, Optional.empty(), Optional.of(totals), Map.of()))
+        .snapshot().selectExpr("shop_id", "events", "gmv").collectAsList().stream()
+        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).sorted().toList());
+  }
+
+  private static String runOk(Path spec) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Lakepipe.execute(new PrintWriter(out), new PrintWriter(err), "run", spec.toString(),
+        "--set", "warehouse=" + TestSpark.warehouse());
+    assertEquals(ExitCodes.OK, code, out + "\n" + err);
+    return out.toString();
+  }
+
+  private static void appendEvents(TableWriter writer, StructType schema, int write, String... rows) {
+    List<Row> values = new ArrayList<>();
+    for (String row : rows) {
+      String[] v = row.split("\\|");
+      values.add(RowFactory.create(Long.parseLong(v[0]), Long.parseLong(v[1]), new BigDecimal(v[2]),
+          Timestamp.valueOf(v[3])));
+    }
+    writer.append(TestSpark.session().createDataFrame(values, schema),
+        new CommitContext("events-writer", "write-" + write, Instant.EPOCH.plusSeconds(write)));
   }
 
   /** The events table of one format and the pipeline over it. */
