@@ -49,7 +49,10 @@ final class HudiWriter extends AbstractTableWriter {
    * A table that needs no global index does not pay for it: it is a second table that every write commits to, and
    * every task that sizes or writes a file group reads (measured: an hourly increment 2.3 times slower with it).
    */
-  private static final Map<String, String> NO_METADATA_TABLE = Map.of("hoodie.metadata.enable", "false");
+  private static final Map<String, String> NO_METADATA_TABLE = Map.of(
+      "hoodie.metadata.enable", "false",
+      // Markers are then files; a timeline server, started and stopped at each write, would only add its cost.
+      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false");
 
   /**
    * The index of a keyed table whose keys name every partition column, or that has no partition columns: such a key
@@ -59,27 +62,29 @@ final class HudiWriter extends AbstractTableWriter {
    */
   private static final Map<String, String> PARTITIONED_INDEX = Map.of(
       "hoodie.index.type", "BLOOM",
-      "hoodie.metadata.enable", "false");
+      "hoodie.metadata.enable", "false",
+      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false");
 
   /**
    * The index of any other keyed table: the global record-level index (in the metadata table) finds a key in
    * whatever partition holds it, finds a key to delete without its partition, and moves a row whose partition an
-   * upsert changes; every commit maintains it.
+   * upsert changes; every commit maintains it. The write's tasks ask the driver's embedded timeline server for the
+   * table's file slices, which it reads from the metadata table once, instead of each task reading the metadata
+   * table (measured: a plain upsert of 1.2 % of 2 M rows 8.0-8.3 s with it against 12.7-14.0 s without).
    */
   private static final Map<String, String> GLOBAL_INDEX = Map.of(
       "hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX",
       "hoodie.metadata.global.record.level.index.enable", "true",
-      "hoodie.record.index.update.partition.path", "true");
+      "hoodie.record.index.update.partition.path", "true",
+      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "true");
 
   /**
-   * What every write client of a table passes. The metadata table's indexes follow the last client that wrote, so
-   * all clients must agree; the rest spares each write work that a small write pays in full.
+   * What every write client of a table passes: the metadata table's indexes follow the last client that wrote, so
+   * all clients must agree.
    */
   static final Map<String, String> CLIENT_SETTINGS = Map.of(
       // Reads do not skip files by column statistics (see HudiReader), so no commit needs to maintain them.
-      HoodieMetadataConfig.ENABLE_METADATA_INDEX_COLUMN_STATS.key(), "false",
-      // Otherwise each write of the data source starts and stops a timeline server; markers are then files.
-      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false");
+      HoodieMetadataConfig.ENABLE_METADATA_INDEX_COLUMN_STATS.key(), "false");
 
   private static final ConfigProperty<String> RECONCILE_PARALLELISM =
       HoodieIndexConfig.GLOBAL_INDEX_RECONCILE_PARALLELISM;
