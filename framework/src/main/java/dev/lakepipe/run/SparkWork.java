@@ -35,8 +35,8 @@ import scala.collection.JavaConverters;
  * Counts the Spark work that a piece of work starts, in all and per node of a run: the jobs, their tasks, the
  * rows and bytes those tasks read from storage (Spark's input metrics, whatever the format: table scans, change
  * reads, the scans inside a format's MERGE; not the driver's reads of table metadata), and the files that SQL
- * queries' scans read (their plans' file counts; not the files a format reads on the driver, nor those of Hudi's
- * change queries, which are not SQL scans). A job belongs to the node
+ * queries' scans read (their plans' file counts; not the files a format reads on the driver or in tasks of its own,
+ * such as Hudi's index lookups). A job belongs to the node
  * that its thread was running when it started ({@link #NODE_PROPERTY}, set by the run while a node runs, so nodes
  * that run side by side are told apart); a job of no node counts outside the nodes, and so do the jobs a format
  * starts from its own thread pools (Delta's file filtering), whose threads carry no node's name, or the name of the
