@@ -94,6 +94,7 @@ public final class Runs {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put(CONSOLE_PROGRESS, String.valueOf(System.console() != null));
     conf.putAll(settings.sparkConf());
-    return new EngineSettings(settings.warehouse(), settings.master(), settings.appName(), conf, settings.catalog());
+    return new EngineSettings(settings.warehouse(), settings.master(), settings.appName(), conf, settings.catalog(),
+        settings.profile());
   }
 }

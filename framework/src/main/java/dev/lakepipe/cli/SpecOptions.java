@@ -67,8 +67,19 @@ public final class SpecOptions {
     return loader().loadSettings(Path.of("conf"), options());
   }
 
+  /**
+   * The spec, and a warning on the command's error stream when no profile was named and the default one was not
+   * found: the run then gets Spark's own defaults (200 shuffle partitions: hundreds of tiny tasks and files on one
+   * machine), which is otherwise seen only in {@code plan}.
+   */
   private JobSpec loadLocal(Path spec) throws InvalidSpecException {
-    return loader().load(spec, options());
+    JobSpec loaded = loader().load(spec, options());
+    if (loaded.settings().profile().isEmpty() && env == null && envFile == null) {
+      command.commandLine().getErr().println("lakepipe: warning: no environment profile: no env/"
+          + SpecLoader.DEFAULT_ENV + ".conf beside or above " + spec + " (nor in $LAKEPIPE_CONF_DIR/env), so only the"
+          + " spec's own settings apply over Spark's defaults; name one with --env NAME or --env-file FILE");
+    }
+    return loaded;
   }
 
   private static SpecLoader loader() {

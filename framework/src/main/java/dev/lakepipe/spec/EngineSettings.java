@@ -11,10 +11,23 @@ import java.util.Optional;
  * @param master the Spark master for local runs; ignored when launched by spark-submit, which sets its own
  * @param sparkConf Spark settings from the spec and environment profile; they win over the formats' defaults
  * @param catalog the Spark catalog of catalog-addressed tables
+ * @param profile the environment profile file the settings were merged over, as shown to the user; empty when none
+ *     was found or the settings come from elsewhere
  */
-public record EngineSettings(
-    String warehouse, Optional<String> master, Optional<String> appName, Map<String, String> sparkConf, String catalog) {
+public record EngineSettings(String warehouse, Optional<String> master, Optional<String> appName,
+    Map<String, String> sparkConf, String catalog, Optional<String> profile) {
   public EngineSettings {
     sparkConf = Map.copyOf(sparkConf);
+  }
+
+  /** Settings that no environment profile contributed to. */
+  public EngineSettings(String warehouse, Optional<String> master, Optional<String> appName,
+      Map<String, String> sparkConf, String catalog) {
+    this(warehouse, master, appName, sparkConf, catalog, Optional.empty());
+  }
+
+  /** These settings, merged over the profile file shown as {@code profile}. */
+  public EngineSettings withProfile(Optional<String> profile) {
+    return new EngineSettings(warehouse, master, appName, sparkConf, catalog, profile);
   }
 }

@@ -30,7 +30,8 @@ import java.util.function.Function;
  */
 public final class SpecLoader {
   static final String SET_ORIGIN = "--set";
-  private static final String DEFAULT_ENV = "local";
+  /** The profile a spec gets when none is named, if one of that name is found. */
+  public static final String DEFAULT_ENV = "local";
   private static final List<String> EXTENSIONS = List.of(".conf", ".yaml", ".yml");
 
   private final Map<String, ? extends FormatTraits> formats;
@@ -77,8 +78,8 @@ public final class SpecLoader {
     String display = specFile.toString();
     List<SpecProblem> problems = new ArrayList<>();
     Config spec = parse(specFile, display, problems);
-    Config env = environmentProfile(specFile.toAbsolutePath().getParent(), display, options, problems);
-    Config merged = merge(spec, env, options, display, problems);
+    Profile env = environmentProfile(specFile.toAbsolutePath().getParent(), display, options, problems);
+    Config merged = merge(spec, env.config(), options, display, problems);
     SpecSection.Location start = new SpecSection.Location(display, 1);
     JobSpec loaded = SpecValidator.validate(merged, start, formats, problems);
     Optional<String> refused = modeCheck.apply(loaded);
@@ -86,7 +87,7 @@ public final class SpecLoader {
       SpecSection.Location at = SpecSection.locate(merged.getValue("mode").origin(), start);
       throw new InvalidSpecException(List.of(new SpecProblem(at.file(), at.line(), "mode", refused.get())));
     }
-    return new JobSpec(loaded.name(), loaded.description(), loaded.file(), withAbsoluteWarehouse(loaded.settings()),
+    return new JobSpec(loaded.name(), loaded.description(), loaded.file(), withAbsoluteWarehouse(loaded.settings(), env),
         loaded.sources(), loaded.steps(), loaded.targets(), loaded.mode(), loaded.streaming());
   }
 
@@ -100,10 +101,10 @@ public final class SpecLoader {
   public EngineSettings loadSettings(Path folder, Options options) throws InvalidSpecException {
     String display = options.envFile().map(Path::toString).orElse("(settings)");
     List<SpecProblem> problems = new ArrayList<>();
-    Config env = environmentProfile(folder.toAbsolutePath(), display, options, problems);
-    Config merged = merge(ConfigFactory.empty(), env, options, display, problems);
+    Profile env = environmentProfile(folder.toAbsolutePath(), display, options, problems);
+    Config merged = merge(ConfigFactory.empty(), env.config(), options, display, problems);
     return withAbsoluteWarehouse(
-        SpecValidator.validateSettings(merged, new SpecSection.Location(display, 1), problems));
+        SpecValidator.validateSettings(merged, new SpecSection.Location(display, 1), problems), env);
   }
 
   /**
@@ -126,8 +127,9 @@ public final class SpecLoader {
     }
   }
 
-  private static EngineSettings withAbsoluteWarehouse(EngineSettings s) {
-    return new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(), s.sparkConf(), s.catalog());
+  private static EngineSettings withAbsoluteWarehouse(EngineSettings s, Profile profile) {
+    return new EngineSettings(absoluteWarehouse(s.warehouse()), s.master(), s.appName(), s.sparkConf(), s.catalog(),
+        profile.shown());
   }
 
   private static String absoluteWarehouse(String warehouse) {
@@ -174,13 +176,19 @@ public final class SpecLoader {
     return ConfigFactory.empty();
   }
 
+  /** An environment profile's settings and its file as shown to the user; empty settings and no file if none. */
+  private record Profile(Config config, Optional<String> shown) {
+    static final Profile NONE = new Profile(ConfigFactory.empty(), Optional.empty());
+  }
+
   /**
    * The profile: the file given, or the one named found in {@code $LAKEPIPE_CONF_DIR/env} or in the {@code env/}
    * folder of {@code start} or of a folder above it.
    */
-  private Config environmentProfile(Path start, String display, Options options, List<SpecProblem> problems) {
+  private Profile environmentProfile(Path start, String display, Options options, List<SpecProblem> problems) {
     if (options.envFile().isPresent()) {
-      return parse(options.envFile().get(), options.envFile().get().toString(), problems);
+      String shown = options.envFile().get().toString();
+      return new Profile(parse(options.envFile().get(), shown, problems), Optional.of(shown));
     }
     String name = options.env().orElse(DEFAULT_ENV);
     List<Path> folders = new ArrayList<>();
@@ -192,8 +200,8 @@ public final class SpecLoader {
       for (String extension : EXTENSIONS) {
         Path candidate = folder.resolve(name + extension);
         if (Files.isRegularFile(candidate)) {
-          Path shown = Path.of("").toAbsolutePath().relativize(candidate.toAbsolutePath().normalize());
-          return parse(candidate, shown.toString(), problems);
+          String shown = Path.of("").toAbsolutePath().relativize(candidate.toAbsolutePath().normalize()).toString();
+          return new Profile(parse(candidate, shown, problems), Optional.of(shown));
         }
       }
     }
@@ -201,7 +209,7 @@ public final class SpecLoader {
       problems.add(new SpecProblem(display, 0, "--env", "no environment profile '" + name + "' in "
           + folders.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse("")));
     }
-    return ConfigFactory.empty();
+    return Profile.NONE;
   }
 
   private static Config overrides(List<String> sets, List<SpecProblem> problems) {

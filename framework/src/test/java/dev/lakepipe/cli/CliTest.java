@@ -36,6 +36,19 @@ class CliTest {
   }
 
   @Test
+  void aSpecThatFindsNoProfileIsWarnedAboutUnlessOneIsNamed() {
+    // The test resources hold no env/local.conf, so the default profile is not found.
+    Result none = lakepipe("validate", GOOD);
+    assertEquals(ExitCodes.OK, none.code(), none.err());
+    assertEquals(List.of("lakepipe: warning: no environment profile: no env/local.conf beside or above " + GOOD
+        + " (nor in $LAKEPIPE_CONF_DIR/env), so only the spec's own settings apply over Spark's defaults; name one"
+        + " with --env NAME or --env-file FILE"), none.err().lines().toList());
+    Result named = lakepipe("validate", GOOD, "--env", "test");
+    assertEquals(ExitCodes.OK, named.code(), named.err());
+    assertEquals("", named.err());
+  }
+
+  @Test
   void anInvalidSpecExitsTwoBeforeAnythingRuns() {
     Result run = lakepipe("run", "src/test/resources/specs/broken/07-upsert-without-keys.conf");
     assertEquals(ExitCodes.INVALID, run.code());

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class SpecLoaderTest {
   private static final Path GOOD = Path.of("src/test/resources/specs/good");
+  /** The test profile as the loader shows it: relative to the working folder. */
+  private static final String PROFILE = Path.of("src/test/resources/specs/env/test.conf").toString();
 
   private static SpecLoader loader(Map<String, String> environment) {
     return new SpecLoader(TableFormats.all(), environment::get);
@@ -88,6 +90,22 @@ class SpecLoaderTest {
     assertEquals(WriteMode.OVERWRITE, spec.targets().get("out").mode());
     assertEquals(Optional.of("/data/events"), spec.sources().get("events").path());
     assertEquals(Optional.of("out/"), spec.targets().get("out").path());
+    assertEquals(Optional.of(PROFILE), spec.settings().profile());
+  }
+
+  @Test
+  void theSettingsNameTheProfileTheyWereMergedOverAndPlanShowsIt() throws Exception {
+    // The test resources hold no env/local.conf: without --env, a spec there finds no profile.
+    JobSpec none = loader(Map.of()).load(GOOD.resolve("orders.conf"), SpecLoader.Options.defaults());
+    assertEquals(Optional.empty(), none.settings().profile());
+    assertTrue(PlanPrinter.render(Plan.of(none), TableFormats.all()).lines()
+        .anyMatch(line -> line.equals("  profile none (Spark's defaults under the spec's settings)")));
+    Path file = GOOD.resolve("../env/test.conf");
+    JobSpec given = loader(Map.of()).load(GOOD.resolve("orders.conf"), new SpecLoader.Options(Optional.empty(),
+        Optional.of(file), List.of()));
+    assertEquals(Optional.of(file.toString()), given.settings().profile());
+    assertTrue(PlanPrinter.render(Plan.of(given), TableFormats.all()).lines()
+        .anyMatch(line -> line.equals("  profile " + file)));
   }
 
   @Test
@@ -126,7 +144,7 @@ class SpecLoaderTest {
     EngineSettings settings = loader(Map.of()).loadSettings(GOOD, new SpecLoader.Options(Optional.of("test"),
         Optional.empty(), List.of("spark.conf.shared=cli")));
     assertEquals(new EngineSettings("/from-env", Optional.of("local[1]"), Optional.empty(),
-        Map.of("a.from.env", "env", "shared", "cli"), "envcat"), settings);
+        Map.of("a.from.env", "env", "shared", "cli"), "envcat", Optional.of(PROFILE)), settings);
     InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> loader(Map.of()).loadSettings(GOOD,
         new SpecLoader.Options(Optional.empty(), Optional.empty(), List.of("catalog=no-such", "wharehouse=/x"))));
     assertEquals(List.of("--set:1: catalog: 'no-such' is not a valid catalog name",
