@@ -87,7 +87,7 @@ final class AlgebraicRefresh extends TargetRefresh {
     // The delta is relative: it is added to the rows its checkpoints describe, so a retry gives the same rows.
     Dataset<Row> stored = storedAtCheckpoints();
     AlgebraicDelta.Changes next = AlgebraicDelta.apply(form, delta, nearby.map(stored::where).orElse(stored),
-        form.withState(added).schema());
+        form.withState(added).schema(), views::detach);
     write(next.upserts(), next.deletedKeys(), Map.of(driving.name(), since),
         Map.of(driving.name(), changes.until().get().id()));
   }

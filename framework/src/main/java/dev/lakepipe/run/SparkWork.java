@@ -48,6 +48,12 @@ import scala.collection.JavaConverters;
 public final class SparkWork extends SparkListener implements AutoCloseable {
   /** The Spark local property naming the node that a thread runs: its kind and name, {@code write by_region}. */
   static final String NODE_PROPERTY = "lakepipe.node";
+  /**
+   * The Spark job tag that names the node a thread runs, prefixed to its name: a SQL query's start event carries its
+   * thread's tags but not its local properties, and a query that runs no job (a lazy local checkpoint, which plans
+   * the scans whose rows a later job keeps) has only that to say which node planned it.
+   */
+  static final String NODE_TAG_PREFIX = "lakepipe-node:";
   private static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
   /**
@@ -137,13 +143,25 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
     }
     SparkContext context = session.get().sparkContext();
     String outer = context.getLocalProperty(NODE_PROPERTY);
-    context.setLocalProperty(NODE_PROPERTY, node(kind, name));
+    String node = node(kind, name);
+    nameNode(context, outer, node);
     try {
       return work.get();
     } finally {
-      // null removes the property.
-      context.setLocalProperty(NODE_PROPERTY, outer);
+      nameNode(context, node, outer);
     }
+  }
+
+  /** Makes the current thread's node {@code to} instead of {@code from}; null is no node. */
+  private static void nameNode(SparkContext context, String from, String to) {
+    if (from != null) {
+      context.removeJobTag(NODE_TAG_PREFIX + from);
+    }
+    if (to != null) {
+      context.addJobTag(NODE_TAG_PREFIX + to);
+    }
+    // null removes the property.
+    context.setLocalProperty(NODE_PROPERTY, to);
   }
 
   /**
@@ -203,11 +221,15 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
 
   /**
    * The files a SQL query's scans read: Spark's scans report them on the driver when they are planned, as SQL
-   * metrics (which the query's plan names), so they count when the query ends, for the node of its first job.
+   * metrics (which the query's plan names), so they count when the query ends, for the node its thread ran when it
+   * started (its node tag), else the node of its first job.
    */
   @Override
   public void onOtherEvent(SparkListenerEvent event) {
     if (event instanceof SparkListenerSQLExecutionStart start) {
+      JavaConverters.setAsJavaSet(start.jobTags()).stream().filter(tag -> tag.startsWith(NODE_TAG_PREFIX)).findFirst()
+          .ifPresent(tag -> executionNodes.put(start.executionId(),
+              Optional.of(tag.substring(NODE_TAG_PREFIX.length()))));
       watchFileMetrics(start.executionId(), start.sparkPlanInfo());
     } else if (event instanceof SparkListenerSQLAdaptiveExecutionUpdate update) {
       watchFileMetrics(update.executionId(), update.sparkPlanInfo());

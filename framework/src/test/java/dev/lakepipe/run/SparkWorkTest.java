@@ -101,12 +101,16 @@ class SparkWorkTest {
       assertEquals(3, SparkWork.asNode(NodeResult.Kind.READ, "iceberg",
           () -> spark.table(iceberg).collectAsList().size()));
       assertEquals(1, spark.read().parquet(parquet).where("id = 7").count());
+      // The checkpoint's own query plans the scan and runs no job; the count's job reads the kept rows.
+      assertEquals(100, SparkWork.asNode(NodeResult.Kind.READ, "kept",
+          () -> DetachedRows.of(spark.read().parquet(parquet)).count()));
 
       SparkWork.Tally tally = work.startsOver();
       assertEquals(3, tally.of(NodeResult.Kind.READ, "parquet").filesRead(), tally.toString());
+      assertEquals(3, tally.of(NodeResult.Kind.READ, "kept").filesRead(), tally.toString());
       assertEquals(icebergFiles, tally.of(NodeResult.Kind.READ, "iceberg").filesRead(), tally.toString());
       assertEquals(3, tally.outsideNodes().filesRead(), "a filter on a column that is not a partition prunes none");
-      assertEquals(6 + icebergFiles, tally.total().filesRead());
+      assertEquals(9 + icebergFiles, tally.total().filesRead());
       assertEquals(0, work.startsOver().total().filesRead(), "a query counts once");
     } finally {
       spark.sql("DROP TABLE IF EXISTS " + iceberg);

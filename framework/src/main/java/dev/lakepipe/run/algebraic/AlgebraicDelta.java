@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakepipe.format.SqlMerge;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,8 +65,11 @@ public final class AlgebraicDelta {
    *
    * @param stored the target's rows, at least those of the delta's groups
    * @param columns the columns and types the target stores ({@link AggregateForm#withState})
+   * @param keep keeps the new rows of the delta's groups for the two queries that split them into upserts and
+   *     deleted keys, so that the stored rows are read once
    */
-  public static Changes apply(AggregateForm form, Dataset<Row> delta, Dataset<Row> stored, StructType columns) {
+  public static Changes apply(AggregateForm form, Dataset<Row> delta, Dataset<Row> stored, StructType columns,
+      UnaryOperator<Dataset<Row>> keep) {
     Column on = form.keys().stream()
         .map(key -> col(DELTA + "." + SqlMerge.quote(key)).eqNullSafe(col(STORED + "." + SqlMerge.quote(key))))
         .reduce(Column::and)
@@ -77,12 +81,12 @@ public final class AlgebraicDelta {
           .plus(col(DELTA + "." + SqlMerge.quote(state))).cast(columns.apply(state).dataType()).as(state));
     }
     Column rows = col(SqlMerge.quote(form.rowCount()));
-    Dataset<Row> next = delta.alias(DELTA).join(stored.alias(STORED), on, "left")
+    Dataset<Row> next = keep.apply(delta.alias(DELTA).join(stored.alias(STORED), on, "left")
         .select(states.toArray(Column[]::new))
         .withColumn(form.rowCount(), when(rows.lt(0), raise_error(lit("lakepipe algebraic delta: a group would"
             + " have fewer than no rows: the changes do not match the stored rows; run --mode full")))
             .otherwise(rows))
-        .select(form.rowsFromStates(columns));
+        .select(form.rowsFromStates(columns)));
     return new Changes(next.where(rows.gt(0)), next.where(rows.equalTo(0))
         .select(columns(form.keys()).toArray(Column[]::new)));
   }
