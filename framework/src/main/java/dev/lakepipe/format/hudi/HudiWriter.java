@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hudi.common.config.ConfigProperty;
 import org.apache.hudi.common.config.HoodieMetadataConfig;
+import org.apache.hudi.common.config.HoodieStorageConfig;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.config.HoodieIndexConfig;
 import org.apache.hudi.config.HoodieWriteConfig;
@@ -52,16 +53,22 @@ final class HudiWriter extends AbstractTableWriter {
   private static final Map<String, String> NO_METADATA_TABLE = Map.of(
       "hoodie.metadata.enable", "false",
       // Markers are then files; a timeline server, started and stopped at each write, would only add its cost.
-      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false");
+      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false",
+      // No index reads the bloom filters of the base files' footers.
+      HoodieStorageConfig.PARQUET_WITH_BLOOM_FILTER_ENABLED.key(), "false");
 
   /**
    * The index of a keyed table whose keys name every partition column, or that has no partition columns: such a key
    * never moves between partitions, so looking it up in the partition the incoming row names is exact. The bloom
    * index does that with the filters and key ranges that every base file carries in its footer, so a write
-   * maintains no index of its own, and the table keeps no metadata table.
+   * maintains no index of its own, and the table keeps no metadata table. A base file's filter starts sized for
+   * 1,000 keys and grows with its rows (Hudi's dynamic filter): Hudi's default of 60,000 keys put 430 KB in the footer
+   * of every base file, whatever it held (a group table's file of 200 rows), which every read of the file reads
+   * (measured: an hourly increment read 44.7 MB of storage with it, 29.7 MB without).
    */
   private static final Map<String, String> PARTITIONED_INDEX = Map.of(
       "hoodie.index.type", "BLOOM",
+      HoodieStorageConfig.BLOOM_FILTER_NUM_ENTRIES_VALUE.key(), "1000",
       "hoodie.metadata.enable", "false",
       HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false");
 
@@ -76,7 +83,9 @@ final class HudiWriter extends AbstractTableWriter {
       "hoodie.index.type", "GLOBAL_RECORD_LEVEL_INDEX",
       "hoodie.metadata.global.record.level.index.enable", "true",
       "hoodie.record.index.update.partition.path", "true",
-      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "true");
+      HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "true",
+      // The index finds keys without the bloom filters of the base files' footers.
+      HoodieStorageConfig.PARQUET_WITH_BLOOM_FILTER_ENABLED.key(), "false");
 
   /**
    * What every write client of a table passes: the metadata table's indexes follow the last client that wrote, so

@@ -11,12 +11,19 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -29,9 +36,12 @@ import org.junit.jupiter.api.Test;
  * partition their rows name (bloom index, no metadata table), as are the keys of an unpartitioned table; other keys
  * keep the global record-level index in the metadata table, which finds a key in any partition and moves its row
  * when an upsert changes its partition. A table written with the record-level index takes the bloom index at its
- * next write, its rows intact and its metadata table gone. A table without keys keeps no metadata table.
+ * next write, its rows intact and its metadata table gone. A table without keys keeps no metadata table. Only
+ * bloom-indexed tables keep bloom filters in their base files, sized for their rows.
  */
 class HudiIndexTest {
+  /** Where Hudi keeps a base file's bloom filter in its Parquet footer. */
+  private static final String BLOOM_FILTER_KEY = "org.apache.hudi.bloomfilter";
   private static final StructType SCHEMA = new StructType()
       .add("id", DataTypes.LongType, false)
       .add("day", DataTypes.StringType, false)
@@ -51,6 +61,9 @@ class HudiIndexTest {
 
     assertEquals(List.of("1|d1|paid|2", "3|d2|created|1", "4|d2|created|1"), stored(table));
     assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "no metadata table is kept");
+    // Sized for 1,000 keys: Hudi's default of 60,000 keys takes 430 KB of every footer.
+    List<Integer> filters = bloomFilterSizes(table);
+    assertTrue(!filters.isEmpty() && filters.stream().allMatch(size -> size > 0 && size < 20_000), filters.toString());
   }
 
   @Test
@@ -78,6 +91,8 @@ class HudiIndexTest {
 
     assertEquals(List.of("1|d2|paid|2"), stored(table));
     assertTrue(Files.isDirectory(table.resolve(".hoodie/metadata/record_index")), "the record-level index is kept");
+    List<Integer> filters = bloomFilterSizes(table);
+    assertTrue(!filters.isEmpty() && filters.stream().allMatch(size -> size == 0), "no bloom filters: " + filters);
   }
 
   @Test
@@ -117,6 +132,8 @@ class HudiIndexTest {
 
     assertEquals(List.of("1|d1|created|1", "1|d1|paid|2"), stored(table));
     assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "no metadata table is kept");
+    List<Integer> filters = bloomFilterSizes(table);
+    assertTrue(!filters.isEmpty() && filters.stream().allMatch(size -> size == 0), "no bloom filters: " + filters);
   }
 
   private static TableWriter writer(Path table, List<String> keys) {
@@ -135,6 +152,26 @@ class HudiIndexTest {
 
   private static CommitContext context(int n) {
     return new CommitContext("writer", "write-" + n, Instant.parse("2026-11-22T00:00:00Z").plusSeconds(n));
+  }
+
+  /** The size of the bloom filter in the footer of each of the table's base files, 0 where there is none. */
+  private static List<Integer> bloomFilterSizes(Path table) {
+    Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
+    try (Stream<Path> files = Files.walk(table)) {
+      List<Path> baseFiles = files.filter(file -> !table.relativize(file).startsWith(".hoodie")
+          && file.getFileName().toString().endsWith(".parquet")).toList();
+      List<Integer> sizes = new ArrayList<>();
+      for (Path file : baseFiles) {
+        try (ParquetFileReader footer = ParquetFileReader.open(
+            HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))) {
+          String filter = footer.getFooter().getFileMetaData().getKeyValueMetaData().get(BLOOM_FILTER_KEY);
+          sizes.add(filter == null ? 0 : filter.length());
+        }
+      }
+      return sizes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> stored(Path table) {
