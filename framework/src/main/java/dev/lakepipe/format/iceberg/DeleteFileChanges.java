@@ -10,6 +10,7 @@ import dev.lakepipe.format.ChangeSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,7 +90,9 @@ final class DeleteFileChanges {
   Dataset<Row> read(Snapshot since, List<Snapshot> snapshots) {
     requireColumnsNeverRenamed();
     List<Row> selection = new ArrayList<>();
-    Map<String, String> dataFiles = new LinkedHashMap<>();
+    // By the normalized location: the data files whose rows are selected whole, and those selected at positions.
+    Map<String, String> wholeFiles = new LinkedHashMap<>();
+    Map<String, String> positionFiles = new LinkedHashMap<>();
     Map<String, List<DeleteFile>> deletesBefore = deletesByDataFile(since);
     for (int i = 0; i < snapshots.size(); i++) {
       Snapshot snapshot = snapshots.get(i);
@@ -98,10 +101,11 @@ final class DeleteFileChanges {
       if (!DataOperations.REPLACE.equals(snapshot.operation())) {
         long seq = i + 1L;
         for (DataFile added : snapshot.addedDataFiles(table.io())) {
-          select(selection, dataFiles, added, seq, ChangeSet.INSERT, positions(deletesAfter, added.location()));
+          select(selection, wholeFiles, added, seq, ChangeSet.INSERT, positions(deletesAfter, added.location()));
         }
         for (DataFile removed : snapshot.removedDataFiles(table.io())) {
-          select(selection, dataFiles, removed, seq, ChangeSet.DELETE, positions(deletesBefore, removed.location()));
+          select(selection, wholeFiles, removed, seq, ChangeSet.DELETE,
+              positions(deletesBefore, removed.location()));
         }
         Set<String> marked = new HashSet<>();
         snapshot.addedDeleteFiles(table.io()).forEach(file -> marked.add(file.location()));
@@ -112,20 +116,20 @@ final class DeleteFileChanges {
             for (long position : now) {
               selection.add(RowFactory.create(normalized(entry.getKey()), position, false, seq, ChangeSet.DELETE));
             }
-            dataFiles.putIfAbsent(normalized(entry.getKey()), entry.getKey());
+            positionFiles.putIfAbsent(normalized(entry.getKey()), entry.getKey());
           }
         }
       }
       deletesBefore = deletesAfter;
     }
-    return rowsAt(dataFiles, selection);
+    return rowsAt(wholeFiles, positionFiles, selection);
   }
 
   /** Every row of {@code file} but those at {@code deleted} positions, as a change of this kind. */
-  private void select(List<Row> selection, Map<String, String> dataFiles, DataFile file, long seq,
+  private void select(List<Row> selection, Map<String, String> wholeFiles, DataFile file, long seq,
       String changeType, Set<Long> deleted) {
     String path = normalized(file.location());
-    dataFiles.putIfAbsent(path, file.location());
+    wholeFiles.putIfAbsent(path, file.location());
     selection.add(RowFactory.create(path, null, true, seq, changeType));
     for (long position : deleted) {
       // A negative position marks a row of a whole-file selection that is left out.
@@ -133,7 +137,12 @@ final class DeleteFileChanges {
     }
   }
 
-  private Dataset<Row> rowsAt(Map<String, String> dataFiles, List<Row> selection) {
+  /**
+   * The selected rows. Each selection scans only its own files: the files whose deleted positions an hour names are
+   * the table's older files, and each is read once, not also by the scan of the files selected whole.
+   */
+  private Dataset<Row> rowsAt(Map<String, String> wholeFiles, Map<String, String> positionFiles,
+      List<Row> selection) {
     StructType rowType = SparkSchemaUtil.convert(table.schema());
     List<Column> result = new ArrayList<>();
     for (String name : rowType.fieldNames()) {
@@ -142,25 +151,32 @@ final class DeleteFileChanges {
     result.add(col(ChangeSet.CHANGE_TYPE));
     result.add(col(ChangeSet.COMMIT_SEQ));
     Column[] columns = result.toArray(Column[]::new);
-    if (dataFiles.isEmpty()) {
-      return spark.createDataFrame(List.of(), rowType)
-          .withColumn(ChangeSet.CHANGE_TYPE, lit(null).cast(DataTypes.StringType))
-          .withColumn(ChangeSet.COMMIT_SEQ, lit(null).cast(DataTypes.LongType));
-    }
     Dataset<Row> chosen = spark.createDataFrame(selection, SELECTION);
-    Dataset<Row> rows = spark.read().schema(rowType).parquet(dataFiles.values().toArray(String[]::new))
+    List<Dataset<Row>> parts = new ArrayList<>();
+    if (!positionFiles.isEmpty()) {
+      parts.add(scan(positionFiles.values(), rowType)
+          .join(broadcast(chosen.where(not(col(WHOLE_FILE))).drop(WHOLE_FILE)), using(FILE, POSITION))
+          .select(columns));
+    }
+    if (!wholeFiles.isEmpty()) {
+      Dataset<Row> leftOut = chosen.where(col(WHOLE_FILE).and(col(POSITION).isNotNull()))
+          .withColumn(POSITION, lit(-1L).minus(col(POSITION))).drop(WHOLE_FILE);
+      parts.add(scan(wholeFiles.values(), rowType)
+          .join(broadcast(chosen.where(col(WHOLE_FILE).and(col(POSITION).isNull())).drop(WHOLE_FILE, POSITION)),
+              using(FILE))
+          .join(broadcast(leftOut), using(FILE, POSITION, ChangeSet.COMMIT_SEQ, ChangeSet.CHANGE_TYPE), "left_anti")
+          .select(columns));
+    }
+    return parts.stream().reduce(Dataset::unionAll).orElseGet(() -> spark.createDataFrame(List.of(), rowType)
+        .withColumn(ChangeSet.CHANGE_TYPE, lit(null).cast(DataTypes.StringType))
+        .withColumn(ChangeSet.COMMIT_SEQ, lit(null).cast(DataTypes.LongType)));
+  }
+
+  /** The rows of the data files, each with its file's normalized location and its position in the file. */
+  private Dataset<Row> scan(Collection<String> locations, StructType rowType) {
+    return spark.read().schema(rowType).parquet(locations.toArray(String[]::new))
         .withColumn(FILE, regexp_replace(col("_metadata.file_path"), EMPTY_AUTHORITY, "$1:/"))
         .withColumn(POSITION, col("_metadata.row_index"));
-
-    Dataset<Row> atPositions = rows.join(broadcast(chosen.where(not(col(WHOLE_FILE))).drop(WHOLE_FILE)),
-        using(FILE, POSITION));
-    Dataset<Row> leftOut = chosen.where(col(WHOLE_FILE).and(col(POSITION).isNotNull()))
-        .withColumn(POSITION, lit(-1L).minus(col(POSITION))).drop(WHOLE_FILE);
-    Dataset<Row> ofWholeFiles = rows
-        .join(broadcast(chosen.where(col(WHOLE_FILE).and(col(POSITION).isNull())).drop(WHOLE_FILE, POSITION)),
-            using(FILE))
-        .join(broadcast(leftOut), using(FILE, POSITION, ChangeSet.COMMIT_SEQ, ChangeSet.CHANGE_TYPE), "left_anti");
-    return atPositions.select(columns).unionAll(ofWholeFiles.select(columns));
   }
 
   private static Seq<String> using(String... columns) {
