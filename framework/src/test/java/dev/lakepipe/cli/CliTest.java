@@ -3,6 +3,7 @@ package dev.lakepipe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakepipe.testing.TestSpecs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -37,15 +38,18 @@ class CliTest {
 
   @Test
   void aSpecThatFindsNoProfileIsWarnedAboutUnlessOneIsNamed() {
-    // The test resources hold no env/local.conf, so the default profile is not found.
-    Result none = lakepipe("validate", GOOD);
+    String alone = TestSpecs.ordersAlone().toString();
+    Result none = lakepipe("validate", alone);
     assertEquals(ExitCodes.OK, none.code(), none.err());
-    assertEquals(List.of("lakepipe: warning: no environment profile: no env/local.conf beside or above " + GOOD
+    assertEquals(List.of("lakepipe: warning: no environment profile: no env/local.conf beside or above " + alone
         + " (nor in $LAKEPIPE_CONF_DIR/env), so only the spec's own settings apply over Spark's defaults; name one"
         + " with --env NAME or --env-file FILE"), none.err().lines().toList());
-    Result named = lakepipe("validate", GOOD, "--env", "test");
+    Result named = lakepipe("validate", alone, "--env-file", "src/test/resources/specs/env/test.conf");
     assertEquals(ExitCodes.OK, named.code(), named.err());
     assertEquals("", named.err());
+    Result found = lakepipe("validate", GOOD);
+    assertEquals(ExitCodes.OK, found.code(), found.err());
+    assertEquals("", found.err(), "the test specs' own local profile is found");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.PlanPrinter;
+import dev.lakepipe.testing.TestSpecs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -95,8 +96,11 @@ class SpecLoaderTest {
 
   @Test
   void theSettingsNameTheProfileTheyWereMergedOverAndPlanShowsIt() throws Exception {
-    // The test resources hold no env/local.conf: without --env, a spec there finds no profile.
-    JobSpec none = loader(Map.of()).load(GOOD.resolve("orders.conf"), SpecLoader.Options.defaults());
+    JobSpec found = loader(Map.of()).load(GOOD.resolve("orders.conf"), SpecLoader.Options.defaults());
+    assertEquals(Optional.of(Path.of("src/test/resources/specs/env/local.conf").toString()),
+        found.settings().profile());
+    // A copy with no env/ folder beside or above it finds none.
+    JobSpec none = loader(Map.of()).load(TestSpecs.ordersAlone(), SpecLoader.Options.defaults());
     assertEquals(Optional.empty(), none.settings().profile());
     assertTrue(PlanPrinter.render(Plan.of(none), TableFormats.all()).lines()
         .anyMatch(line -> line.equals("  profile none (Spark's defaults under the spec's settings)")));
