@@ -35,8 +35,8 @@ public final class PlanPrinter {
     out.append("pipeline ").append(spec.name()).append("  (").append(spec.file()).append(")\n");
     spec.description().ifPresent(d -> out.append("  ").append(d.strip()).append('\n'));
     out.append("  warehouse ").append(spec.settings().warehouse()).append('\n');
-    out.append("  profile ").append(spec.settings().profile().orElse("none (Spark's defaults under the spec's settings)"))
-        .append('\n');
+    out.append("  profile ")
+        .append(spec.settings().profile().orElse("none (Spark's defaults under the spec's settings)")).append('\n');
     settings("spark conf", spec.settings().sparkConf(), out);
     out.append("\nreads\n");
     for (SourceSpec source : plan.reads()) {

@@ -25,9 +25,4 @@ public record EngineSettings(String warehouse, Optional<String> master, Optional
       Map<String, String> sparkConf, String catalog) {
     this(warehouse, master, appName, sparkConf, catalog, Optional.empty());
   }
-
-  /** These settings, merged over the profile file shown as {@code profile}. */
-  public EngineSettings withProfile(Optional<String> profile) {
-    return new EngineSettings(warehouse, master, appName, sparkConf, catalog, profile);
-  }
 }

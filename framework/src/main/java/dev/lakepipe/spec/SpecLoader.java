@@ -87,7 +87,8 @@ public final class SpecLoader {
       SpecSection.Location at = SpecSection.locate(merged.getValue("mode").origin(), start);
       throw new InvalidSpecException(List.of(new SpecProblem(at.file(), at.line(), "mode", refused.get())));
     }
-    return new JobSpec(loaded.name(), loaded.description(), loaded.file(), withAbsoluteWarehouse(loaded.settings(), env),
+    return new JobSpec(loaded.name(), loaded.description(), loaded.file(),
+        withAbsoluteWarehouse(loaded.settings(), env),
         loaded.sources(), loaded.steps(), loaded.targets(), loaded.mode(), loaded.streaming());
   }
 
