@@ -127,12 +127,39 @@ public abstract class AbstractTableWriter implements TableWriter {
    */
   @Override
   public final Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    return upsertAndDelete(rows, keys, context, this::writeUpsertAndDelete);
+  }
+
+  /**
+   * @throws IllegalStateException when the layout has no keys
+   * @throws SchemaEvolutionException see {@link TableWriter#checkSchema}
+   */
+  @Override
+  public final Commit replaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    return upsertAndDelete(rows, keys, context, this::writeReplaceKeys);
+  }
+
+  /**
+   * Replaces the keys' rows and deletes the keys in one commit, into the existing table, as {@link
+   * TableWriter#replaceKeys} says; {@code keys} holds only the key columns, each key once. By default {@link
+   * #writeUpsertAndDelete}.
+   */
+  protected void writeReplaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    writeUpsertAndDelete(rows, keys, context);
+  }
+
+  @FunctionalInterface
+  private interface KeyedWrite {
+    void write(Dataset<Row> rows, Dataset<Row> keys, CommitContext context);
+  }
+
+  private Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context, KeyedWrite write) {
     List<String> columns = layout.requireKeys();
     if (!upsertsAndDeletesAtOnce()) {
       throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
     }
     if (reader.exists()) {
-      guarded(() -> writeUpsertAndDelete(evolved(rows),
+      guarded(() -> write.write(evolved(rows),
           keys.selectExpr(columns.stream().map(SqlMerge::quote).toArray(String[]::new)).distinct(), context));
     } else {
       guarded(() -> writeAppend(rows, context));

@@ -74,4 +74,18 @@ public interface TableWriter {
   default Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
     throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");
   }
+
+  /**
+   * Makes each row of {@code rows} the one row of its key and deletes the stored rows of {@code keys} (no key of the
+   * rows), in one commit, without comparing order-by values: for rows that are their keys' rows as a full recompute
+   * gives them (an incremental run's). A format may write it without reading the stored rows; by default it is
+   * {@link #upsertAndDelete}. Into a table that does not exist yet the rows are appended.
+   *
+   * @throws UnsupportedOperationException when the format cannot upsert and delete in one commit ({@link
+   *     #upsertsAndDeletesAtOnce()})
+   * @throws IllegalStateException when the layout has no keys
+   */
+  default Commit replaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    return upsertAndDelete(rows, keys, context);
+  }
 }

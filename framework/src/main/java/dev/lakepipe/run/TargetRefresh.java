@@ -174,7 +174,7 @@ abstract class TargetRefresh {
       TableWriter writer = tables.writer(target);
       Optional<Commit> commit;
       if (writer.upsertsAndDeletesAtOnce()) {
-        commit = Optional.of(writer.upsertAndDelete(upserts, deletes, context.withCheckpoints(after)));
+        commit = Optional.of(writer.replaceKeys(upserts, deletes, context.withCheckpoints(after)));
       } else if (deleted == 0 && upserted > 0) {
         commit = Optional.of(writer.upsert(upserts, context.withCheckpoints(after)));
       } else {

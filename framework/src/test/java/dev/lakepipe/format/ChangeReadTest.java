@@ -314,6 +314,39 @@ class ChangeReadTest {
   }
 
   @Test
+  void icebergKeyReplacementsWriteEqualityDeletesWhoseChangesReadExactly() {
+    List<String> keys = List.of("order_id", "order_date");
+    Table table = new Table("iceberg",
+        new TableLayout(keys, Optional.of("updated_at"), List.of("order_date")).withStorage(Storage.MERGE_ON_READ));
+    Commit created = table.write(c -> table.writer.upsert(rows("1|created|10.50|1|1", "2|created|20.00|1|1",
+        "3|created|30.00|1|1", "4|created|40.25|1|2"), c));
+    // Replaced without reading the stored rows: an older updated_at replaces too, as a recompute says.
+    Commit replaced = table.write(c -> table.writer.replaceKeys(rows("1|paid|11.25|2|1", "2|created|19.00|0|1",
+        "5|created|50.00|2|2"), rows("3|-|0|0|1").select("order_id", "order_date"), c));
+    table.write(c -> table.writer.replaceKeys(rows("1|shipped|11.25|3|1"),
+        rows("5|-|0|0|2").select("order_id", "order_date"), c));
+    String identifier = table.address.requireIdentifier();
+    assertEquals(List.of("1|shipped|11.25", "2|created|19.00", "4|created|40.25"), TestSpark.session()
+        .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + identifier + " ORDER BY order_id")
+        .as(Encoders.STRING()).collectAsList());
+    assertEquals(List.of(2L, 2L), TestSpark.session().sql("SELECT CAST(summary['added-equality-delete-files'] AS BIGINT)"
+            + " FROM " + identifier + ".snapshots WHERE summary['added-equality-delete-files'] IS NOT NULL")
+        .as(Encoders.LONG()).collectAsList(), "each replacement deleted by key, one file per partition");
+
+    table.reader.checkChangeReads();
+    assertEquals(sorted("1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|11.25|2|1",
+        "1 update_preimage 2|created|20.00|1|1", "1 update_postimage 2|created|19.00|0|1",
+        "1 delete 3|created|30.00|1|1", "1 insert 5|created|50.00|2|2",
+        "2 update_preimage 1|paid|11.25|2|1", "2 update_postimage 1|shipped|11.25|3|1",
+        "2 delete 5|created|50.00|2|2"), render(table.reader.changes(created.id(), keys)));
+    // A full overwrite removes the files that the equality deletes reached: their live rows are deleted once.
+    table.write(c -> table.writer.overwrite(rows("1|shipped|11.25|3|1", "6|created|60.00|4|3"), c));
+    assertEquals(sorted("1 update_preimage 1|paid|11.25|2|1", "1 update_postimage 1|shipped|11.25|3|1",
+        "1 delete 5|created|50.00|2|2", "2 delete 2|created|19.00|0|1", "2 delete 4|created|40.25|1|2",
+        "2 insert 6|created|60.00|4|3"), render(table.reader.changes(replaced.id(), keys)));
+  }
+
+  @Test
   void hudiMergeOnReadTablesWhoseChangesCannotBeReadAreRefusedClearly() {
     String format = "hudi";
     assertTrue(TableFormats.get(format).changeReadLimit(Storage.MERGE_ON_READ).isPresent());

@@ -7,9 +7,11 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 
 import dev.lakepipe.format.ChangeSet;
+import dev.lakepipe.format.SqlMerge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +28,9 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -41,6 +46,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
@@ -52,6 +58,11 @@ import scala.collection.Seq;
  * files it removed that were still live, are deletes. Planning runs on the driver over the table's metadata and
  * the (small) delete files; the data files involved are then read once, in one Spark scan, and only the rows at
  * those positions are kept. {@link dev.lakepipe.format.ChangeRows} pairs them into updates as for any format.
+ *
+ * <p>Equality deletes (lakepipe's own key replacements, {@link KeyReplacement}, or a streaming writer's) name keys,
+ * not positions: the rows they delete are those of the parent snapshot, as Iceberg reads it, whose keys they name,
+ * and the live rows of a removed data file that equality deletes reached are read the same way. Equality deletes
+ * whose columns do not name their partition are refused: a key of another partition would match.
  *
  * <p>Data files are read as Parquet by column name against the table's current schema: a column added later reads
  * as null, as Iceberg reads it; a renamed column could not be matched, so such tables are refused.
@@ -71,11 +82,22 @@ final class DeleteFileChanges {
 
   private final SparkSession spark;
   private final Table table;
+  private final String identifier;
   private final DeleteLoader deletes;
 
-  DeleteFileChanges(SparkSession spark, Table table) {
+  /** The delete files that apply to the live data files of a snapshot. */
+  private record Deletes(Map<String, List<DeleteFile>> positional, Set<String> byKey) {
+    static final Deletes NONE = new Deletes(Map.of(), Set.of());
+  }
+
+  /** What one snapshot deleted by key: the parent's rows of the equality deletes' keys, and of removed files. */
+  private record KeyedDeletes(long seq, long parent, List<DeleteFile> byKey, List<String> removedFiles) {}
+
+  /** @param identifier the table as Spark's catalog names it */
+  DeleteFileChanges(SparkSession spark, Table table, String identifier) {
     this.spark = spark;
     this.table = table;
+    this.identifier = identifier;
     this.deletes = new BaseDeleteLoader(file -> table.io().newInputFile(file));
   }
 
@@ -84,8 +106,8 @@ final class DeleteFileChanges {
    * the first), in the shape of {@link IcebergReader#readChanges}: the table's columns, the change type and the
    * snapshot's position in {@code snapshots}, from 1.
    *
-   * @throws UnsupportedOperationException when a snapshot has equality deletes, a data file is not Parquet, or a
-   *     column of the table was renamed
+   * @throws UnsupportedOperationException when a data file is not Parquet, a column of the table was renamed, or
+   *     an equality delete's columns do not name its partition
    */
   Dataset<Row> read(Snapshot since, List<Snapshot> snapshots) {
     requireColumnsNeverRenamed();
@@ -93,23 +115,36 @@ final class DeleteFileChanges {
     // By the normalized location: the data files whose rows are selected whole, and those selected at positions.
     Map<String, String> wholeFiles = new LinkedHashMap<>();
     Map<String, String> positionFiles = new LinkedHashMap<>();
-    Map<String, List<DeleteFile>> deletesBefore = deletesByDataFile(since);
+    List<KeyedDeletes> keyed = new ArrayList<>();
+    Deletes deletesBefore = deletesOf(since);
     for (int i = 0; i < snapshots.size(); i++) {
       Snapshot snapshot = snapshots.get(i);
-      Map<String, List<DeleteFile>> deletesAfter = deletesByDataFile(snapshot);
+      Deletes deletesAfter = deletesOf(snapshot);
       // A rewrite (compaction, rewriting delete files) changes no row.
       if (!DataOperations.REPLACE.equals(snapshot.operation())) {
         long seq = i + 1L;
         for (DataFile added : snapshot.addedDataFiles(table.io())) {
           select(selection, wholeFiles, added, seq, ChangeSet.INSERT, positions(deletesAfter, added.location()));
         }
+        List<String> removedByKey = new ArrayList<>();
         for (DataFile removed : snapshot.removedDataFiles(table.io())) {
-          select(selection, wholeFiles, removed, seq, ChangeSet.DELETE,
-              positions(deletesBefore, removed.location()));
+          if (deletesBefore.byKey().contains(removed.location())) {
+            removedByKey.add(removed.location());
+          } else {
+            select(selection, wholeFiles, removed, seq, ChangeSet.DELETE,
+                positions(deletesBefore, removed.location()));
+          }
         }
         Set<String> marked = new HashSet<>();
-        snapshot.addedDeleteFiles(table.io()).forEach(file -> marked.add(file.location()));
-        for (Map.Entry<String, List<DeleteFile>> entry : deletesAfter.entrySet()) {
+        List<DeleteFile> byKey = new ArrayList<>();
+        for (DeleteFile added : snapshot.addedDeleteFiles(table.io())) {
+          marked.add(added.location());
+          if (added.content() == FileContent.EQUALITY_DELETES) {
+            requireKeysNamePartition(added);
+            byKey.add(added);
+          }
+        }
+        for (Map.Entry<String, List<DeleteFile>> entry : deletesAfter.positional().entrySet()) {
           if (entry.getValue().stream().anyMatch(file -> marked.contains(file.location()))) {
             Set<Long> now = positions(deletesAfter, entry.getKey());
             now.removeAll(positions(deletesBefore, entry.getKey()));
@@ -119,10 +154,85 @@ final class DeleteFileChanges {
             positionFiles.putIfAbsent(normalized(entry.getKey()), entry.getKey());
           }
         }
+        if (!byKey.isEmpty() || !removedByKey.isEmpty()) {
+          Snapshot parent = i == 0 ? since : snapshots.get(i - 1);
+          keyed.add(new KeyedDeletes(seq, parent.snapshotId(), byKey, removedByKey));
+        }
       }
       deletesBefore = deletesAfter;
     }
-    return rowsAt(wholeFiles, positionFiles, selection);
+    List<Dataset<Row>> parts = new ArrayList<>(rowsAt(wholeFiles, positionFiles, selection));
+    keyed.forEach(deleted -> parts.add(deletedByKey(deleted)));
+    return parts.stream().reduce(Dataset::unionAll).orElseGet(() -> spark.createDataFrame(List.of(), rowType())
+        .withColumn(ChangeSet.CHANGE_TYPE, lit(null).cast(DataTypes.StringType))
+        .withColumn(ChangeSet.COMMIT_SEQ, lit(null).cast(DataTypes.LongType)));
+  }
+
+  /**
+   * The rows one snapshot deleted by key, as deletes: the parent snapshot's rows (Iceberg applies every delete file)
+   * whose keys its equality deletes name, and those of the data files it removed.
+   */
+  private Dataset<Row> deletedByKey(KeyedDeletes deleted) {
+    Dataset<Row> parent = spark.read().format("iceberg").option("snapshot-id", deleted.parent()).load(identifier);
+    Column file = col(MetadataColumns.FILE_PATH.name());
+    List<Dataset<Row>> rows = new ArrayList<>();
+    Dataset<Row> kept = parent;
+    if (!deleted.removedFiles().isEmpty()) {
+      Column removed = file.isin(deleted.removedFiles().toArray());
+      rows.add(parent.where(removed));
+      // A row of a removed file whose key is deleted too is deleted once.
+      kept = parent.where(not(removed));
+    }
+    Dataset<Row> candidates = kept;
+    Map<List<Integer>, List<String>> filesByKey = new LinkedHashMap<>();
+    for (DeleteFile byKey : deleted.byKey()) {
+      filesByKey.computeIfAbsent(byKey.equalityFieldIds(), ids -> new ArrayList<>()).add(byKey.location());
+    }
+    filesByKey.forEach((ids, files) -> {
+      String[] names = ids.stream().map(id -> table.schema().findColumnName(id)).toArray(String[]::new);
+      Dataset<Row> keys = spark.read().parquet(files.toArray(String[]::new)).select(names(names)).distinct();
+      Column matches = null;
+      for (String name : names) {
+        Column equal = candidates.col(SqlMerge.quote(name)).eqNullSafe(keys.col(SqlMerge.quote(name)));
+        matches = matches == null ? equal : matches.and(equal);
+      }
+      rows.add(candidates.join(broadcast(keys), matches, "left_semi"));
+    });
+    StructType rowType = rowType();
+    List<String> read = List.of(parent.columns());
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : rowType.fields()) {
+      // A column added after the parent snapshot reads as null, as for the data files read by name.
+      columns.add(read.contains(field.name()) ? col(SqlMerge.quote(field.name()))
+          : lit(null).cast(field.dataType()).as(field.name()));
+    }
+    columns.add(lit(ChangeSet.DELETE).as(ChangeSet.CHANGE_TYPE));
+    columns.add(lit(deleted.seq()).as(ChangeSet.COMMIT_SEQ));
+    return rows.stream().reduce(Dataset::unionAll).orElseThrow().select(columns.toArray(Column[]::new));
+  }
+
+  private static Column[] names(String... names) {
+    return Arrays.stream(names).map(name -> col(SqlMerge.quote(name))).toArray(Column[]::new);
+  }
+
+  private StructType rowType() {
+    return SparkSchemaUtil.convert(table.schema());
+  }
+
+  /**
+   * @throws UnsupportedOperationException when the delete's columns leave out a source column of its partition: a
+   *     key could then match rows of other partitions, which the delete does not reach
+   */
+  private void requireKeysNamePartition(DeleteFile delete) {
+    PartitionSpec spec = table.specs().get(delete.specId());
+    for (PartitionField field : spec.fields()) {
+      if (!delete.equalityFieldIds().contains(field.sourceId())) {
+        throw new UnsupportedOperationException("cannot read the changes of Iceberg table " + table.name()
+            + ": equality delete file " + delete.location() + " deletes by columns that do not name its partition ("
+            + table.schema().findColumnName(field.sourceId()) + "); lakepipe reads equality deletes whose columns"
+            + " include the partition's");
+      }
+    }
   }
 
   /** Every row of {@code file} but those at {@code deleted} positions, as a change of this kind. */
@@ -141,9 +251,9 @@ final class DeleteFileChanges {
    * The selected rows. Each selection scans only its own files: the files whose deleted positions an hour names are
    * the table's older files, and each is read once, not also by the scan of the files selected whole.
    */
-  private Dataset<Row> rowsAt(Map<String, String> wholeFiles, Map<String, String> positionFiles,
+  private List<Dataset<Row>> rowsAt(Map<String, String> wholeFiles, Map<String, String> positionFiles,
       List<Row> selection) {
-    StructType rowType = SparkSchemaUtil.convert(table.schema());
+    StructType rowType = rowType();
     List<Column> result = new ArrayList<>();
     for (String name : rowType.fieldNames()) {
       result.add(col(name));
@@ -167,9 +277,7 @@ final class DeleteFileChanges {
           .join(broadcast(leftOut), using(FILE, POSITION, ChangeSet.COMMIT_SEQ, ChangeSet.CHANGE_TYPE), "left_anti")
           .select(columns));
     }
-    return parts.stream().reduce(Dataset::unionAll).orElseGet(() -> spark.createDataFrame(List.of(), rowType)
-        .withColumn(ChangeSet.CHANGE_TYPE, lit(null).cast(DataTypes.StringType))
-        .withColumn(ChangeSet.COMMIT_SEQ, lit(null).cast(DataTypes.LongType)));
+    return parts;
   }
 
   /** The rows of the data files, each with its file's normalized location and its position in the file. */
@@ -184,8 +292,8 @@ final class DeleteFileChanges {
   }
 
   /** The deleted positions of a data file, by the delete files that apply to it. */
-  private Set<Long> positions(Map<String, List<DeleteFile>> deleteFiles, String dataFile) {
-    List<DeleteFile> files = deleteFiles.getOrDefault(dataFile, List.of());
+  private Set<Long> positions(Deletes deleteFiles, String dataFile) {
+    List<DeleteFile> files = deleteFiles.positional().getOrDefault(dataFile, List.of());
     Set<Long> positions = new HashSet<>();
     if (!files.isEmpty()) {
       PositionDeleteIndex index = deletes.loadPositionDeletes(files, dataFile);
@@ -195,33 +303,36 @@ final class DeleteFileChanges {
   }
 
   /**
-   * The delete files that apply to each live data file of a snapshot.
+   * The position deletes that apply to each live data file of a snapshot, and the data files that equality deletes
+   * apply to.
    *
-   * @throws UnsupportedOperationException for equality delete files and data files that are not Parquet
+   * @throws UnsupportedOperationException for data files that are not Parquet
    */
-  private Map<String, List<DeleteFile>> deletesByDataFile(Snapshot snapshot) {
-    Map<String, List<DeleteFile>> byDataFile = new HashMap<>();
+  private Deletes deletesOf(Snapshot snapshot) {
     if (snapshot == null) {
-      return byDataFile;
+      return Deletes.NONE;
     }
+    Map<String, List<DeleteFile>> positional = new HashMap<>();
+    Set<String> byKey = new HashSet<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
         requireParquet(task.file());
+        List<DeleteFile> positions = new ArrayList<>();
         for (DeleteFile delete : task.deletes()) {
           if (delete.content() == FileContent.EQUALITY_DELETES) {
-            throw new UnsupportedOperationException("cannot read the changes of Iceberg table " + table.name()
-                + ": snapshot " + snapshot.snapshotId() + " has equality delete files (written by a streaming"
-                + " writer such as Flink's upsert mode); lakepipe reads position deletes and deletion vectors");
+            byKey.add(task.file().location());
+          } else {
+            positions.add(delete);
           }
         }
-        if (!task.deletes().isEmpty()) {
-          byDataFile.put(task.file().location(), List.copyOf(task.deletes()));
+        if (!positions.isEmpty()) {
+          positional.put(task.file().location(), List.copyOf(positions));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot plan the files of Iceberg table " + table.name(), e);
     }
-    return byDataFile;
+    return new Deletes(positional, byKey);
   }
 
   private void requireParquet(ContentFile<?> file) {

@@ -165,7 +165,7 @@ final class IcebergReader extends AbstractTableReader {
         .anyMatch(snapshot -> !"0".equals(snapshot.summary().getOrDefault(SnapshotSummary.TOTAL_DELETE_FILES_PROP, "0")));
     if (deleteFiles) {
       // Iceberg's changelog scan (through 1.10) refuses delete files (apache/iceberg PRs 10935 and 14264).
-      return new DeleteFileChanges(spark, table).read(table.snapshot(sinceId), snapshots);
+      return new DeleteFileChanges(spark, table, address.requireIdentifier()).read(table.snapshot(sinceId), snapshots);
     }
     return changelog(sinceId, untilId, snapshots);
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.iceberg.RowLevelOperationMode;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -60,7 +61,26 @@ final class IcebergWriter extends SqlMergeTableWriter {
     this.table = reader;
   }
 
-  /** Iceberg promotes INT to BIGINT, FLOAT to DOUBLE and a DECIMAL to more precision: every safe widening. */
+  /**
+   * A merge-on-read table whose keys name their partition takes the keys' rows without a MERGE: equality deletes on
+   * the keys and the new rows in one commit ({@link KeyReplacement}), which reads nothing of the table. An equality
+   * delete reaches only its own partition, so a table partitioned by other columns than its keys MERGEs, as a
+   * copy-on-write table does.
+   */
+  @Override
+  protected void writeReplaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    Table iceberg = table.table();
+    String mode = iceberg.properties().getOrDefault(TableProperties.MERGE_MODE, TableProperties.MERGE_MODE_DEFAULT);
+    List<String> keyColumns = layout.requireKeys();
+    boolean keysNamePartitions = iceberg.spec().fields().stream()
+        .allMatch(field -> keyColumns.contains(iceberg.schema().findColumnName(field.sourceId())));
+    if (RowLevelOperationMode.fromName(mode) == RowLevelOperationMode.MERGE_ON_READ && keysNamePartitions) {
+      new KeyReplacement(iceberg, layout.requireKeys()).commit(rows, keys, context.properties());
+    } else {
+      super.writeReplaceKeys(rows, keys, context);
+    }
+  }
+
   /**
    * Iceberg's optimistic concurrency: the commit lost the race for the table's metadata (and its retries), or, once
    * retried on the newer snapshot, found files that the other commit added or deleted and that the MERGE would have
@@ -72,6 +92,7 @@ final class IcebergWriter extends SqlMergeTableWriter {
         || (failure instanceof ValidationException && String.valueOf(failure.getMessage()).contains("conflicting"));
   }
 
+  /** Iceberg promotes INT to BIGINT, FLOAT to DOUBLE and a DECIMAL to more precision: every safe widening. */
   @Override
   protected Optional<String> wideningLimit(DataType from, DataType to) {
     return Optional.empty();
