@@ -344,6 +344,11 @@ class ChangeReadTest {
     assertEquals(sorted("1 update_preimage 1|paid|11.25|2|1", "1 update_postimage 1|shipped|11.25|3|1",
         "1 delete 5|created|50.00|2|2", "2 delete 2|created|19.00|0|1", "2 delete 4|created|40.25|1|2",
         "2 insert 6|created|60.00|4|3"), render(table.reader.changes(replaced.id(), keys)));
+    // Nothing to replace still commits, to record the run's checkpoints.
+    Commit empty = table.write(c -> table.writer.replaceKeys(rows(), rows().select("order_id", "order_date"), c));
+    assertEquals(empty, table.reader.latestCommit().orElseThrow());
+    assertEquals(List.of(), render(table.reader.changes(empty.id(), keys)));
+    assertEquals(2L, TestSpark.session().table(identifier).count());
   }
 
   @Test
