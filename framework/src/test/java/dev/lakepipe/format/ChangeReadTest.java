@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -344,6 +345,15 @@ class ChangeReadTest {
     assertEquals(sorted("1 update_preimage 1|paid|11.25|2|1", "1 update_postimage 1|shipped|11.25|3|1",
         "1 delete 5|created|50.00|2|2", "2 delete 2|created|19.00|0|1", "2 delete 4|created|40.25|1|2",
         "2 insert 6|created|60.00|4|3"), render(table.reader.changes(replaced.id(), keys)));
+    // Compaction applies the equality deletes and drops them.
+    TableMaintainer maintainer = TableFormats.get("iceberg").maintainer(TestSpark.session(), table.address);
+    table.write(c -> table.writer.replaceKeys(rows("6|paid|60.00|5|3"), rows().select("order_id", "order_date"), c));
+    assertTrue(maintainer.stats().deleteFiles() > 0);
+    maintainer.compact(OptionalLong.empty(), List.of());
+    assertEquals(0, maintainer.stats().deleteFiles());
+    assertEquals(List.of("1|shipped|11.25", "6|paid|60.00"), TestSpark.session()
+        .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + identifier + " ORDER BY order_id")
+        .as(Encoders.STRING()).collectAsList());
     // Nothing to replace still commits, to record the run's checkpoints.
     Commit empty = table.write(c -> table.writer.replaceKeys(rows(), rows().select("order_id", "order_date"), c));
     assertEquals(empty, table.reader.latestCommit().orElseThrow());
