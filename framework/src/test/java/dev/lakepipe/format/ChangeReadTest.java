@@ -330,8 +330,9 @@ class ChangeReadTest {
     assertEquals(List.of("1|shipped|11.25", "2|created|19.00", "4|created|40.25"), TestSpark.session()
         .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + identifier + " ORDER BY order_id")
         .as(Encoders.STRING()).collectAsList());
-    assertEquals(List.of(2L, 2L), TestSpark.session().sql("SELECT CAST(summary['added-equality-delete-files'] AS BIGINT)"
-            + " FROM " + identifier + ".snapshots WHERE summary['added-equality-delete-files'] IS NOT NULL")
+    assertEquals(List.of(2L, 2L), TestSpark.session()
+        .sql("SELECT CAST(summary['added-equality-delete-files'] AS BIGINT) FROM " + identifier + ".snapshots"
+            + " WHERE summary['added-equality-delete-files'] IS NOT NULL")
         .as(Encoders.LONG()).collectAsList(), "each replacement deleted by key, one file per partition");
 
     table.reader.checkChangeReads();

@@ -257,6 +257,28 @@ class LakeFormatTest {
   @Order(3)
   @ParameterizedTest
   @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void upsertAndDeleteInOneCommitWhenTheKeysNameThePartition(String format) {
+    Table table = new Table(format, new TableLayout(List.of("id", "region"), Optional.of("updated_at"),
+        List.of("region")));
+    table.write(c -> table.writer.upsert(rows("1|eu|created|1", "2|us|created|5", "3|eu|created|9"), c));
+    assertTrue(table.writer.upsertsAndDeletesAtOnce());
+    Commit before = table.reader.latestCommit().orElseThrow();
+    // An update, an older version that loses, a new key, and a deleted key whose stored row is the newest.
+    Commit commit = table.write(c -> table.writer.upsertAndDelete(rows("1|eu|paid|2", "2|us|stale|0",
+        "4|us|created|2"), rows("3|eu|-|0").select("id", "region"), c));
+    assertEquals(List.of("1|eu|paid|2", "2|us|created|5", "4|us|created|2"), table.rows());
+    assertEquals(List.of("1|eu|created|1", "2|us|created|5", "3|eu|created|9"),
+        render(table.reader.asOf(AsOf.version(before.id()))), "one commit: the one before holds the old rows");
+    assertEquals(commit, table.reader.latestCommit().orElseThrow());
+    assertEquals(List.of("id", "region", "status", "updated_at"), List.of(table.reader.snapshot().columns()));
+    // A full overwrite after it, as a daily run makes.
+    table.write(c -> table.writer.overwrite(rows("5|eu|created|3"), c));
+    assertEquals(List.of("5|eu|created|3"), table.rows());
+  }
+
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
   void deleteFromAMissingTableCommitsNothing(String format) {
     Table table = new Table(format, KEYED);
 

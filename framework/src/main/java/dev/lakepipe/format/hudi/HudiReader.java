@@ -309,7 +309,8 @@ final class HudiReader extends AbstractTableReader {
         .build();
   }
 
+  /** The rows without Hudi's meta columns and the delete marker that {@link HudiWriter} writes. */
   private static Dataset<Row> withoutMetaColumns(Dataset<Row> rows) {
-    return rows.drop(HoodieRecord.HOODIE_META_COLUMNS_WITH_OPERATION.toArray(String[]::new));
+    return rows.drop(HoodieRecord.HOODIE_META_COLUMNS_WITH_OPERATION.toArray(String[]::new)).drop(HudiWriter.DELETED);
   }
 }

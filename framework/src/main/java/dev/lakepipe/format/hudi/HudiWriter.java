@@ -2,6 +2,7 @@ package dev.lakepipe.format.hudi;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import dev.lakepipe.format.AbstractTableWriter;
 import dev.lakepipe.format.CommitContext;
@@ -12,6 +13,9 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.spec.Storage;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import java.util.stream.Stream;
 import org.apache.hudi.common.config.ConfigProperty;
 import org.apache.hudi.common.config.HoodieMetadataConfig;
 import org.apache.hudi.common.config.HoodieStorageConfig;
+import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.config.HoodieIndexConfig;
 import org.apache.hudi.config.HoodieWriteConfig;
@@ -30,9 +35,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Writes a Hudi table with the Spark data source, one Hudi write operation per method. Every write passes
@@ -94,6 +110,13 @@ final class HudiWriter extends AbstractTableWriter {
   static final Map<String, String> CLIENT_SETTINGS = Map.of(
       // Reads do not skip files by column statistics (see HudiReader), so no commit needs to maintain them.
       HoodieMetadataConfig.ENABLE_METADATA_INDEX_COLUMN_STATS.key(), "false");
+
+  /**
+   * Marks the rows of an upsert that delete their key: Hudi's delete marker, which becomes a column of the table. Every
+   * data write of a keyed table carries it (false), since Hudi refuses a write that leaves out a column of the table;
+   * {@link HudiReader} drops it.
+   */
+  static final String DELETED = HoodieRecord.HOODIE_IS_DELETED_FIELD;
 
   private static final ConfigProperty<String> RECONCILE_PARALLELISM =
       HoodieIndexConfig.GLOBAL_INDEX_RECONCILE_PARALLELISM;
@@ -196,8 +219,100 @@ final class HudiWriter extends AbstractTableWriter {
     write(keys.select(columns), "delete", context);
   }
 
+  /**
+   * Upserts and deletes go in one commit, the deletes as marked rows, where a delete row names its key's partition
+   * (the keys name every partition column, or there is none: the bloom index looks the key up there; the global index
+   * would move the key to the delete row's partition) and wins over the stored row under Hudi's event time ordering
+   * (the order-by column's type has a greatest value, which the delete row carries). Elsewhere they are two commits.
+   */
+  @Override
+  public boolean upsertsAndDeletesAtOnce() {
+    if (layout.keys().isEmpty() || !layout.keys().containsAll(layout.partitionBy())) {
+      return false;
+    }
+    if (layout.orderBy().isEmpty() || !reader.exists()) {
+      return true;
+    }
+    String orderBy = layout.orderBy().get();
+    return Arrays.stream(reader.snapshot().schema().fields()).filter(field -> field.name().equals(orderBy))
+        .findFirst().flatMap(field -> greatest(field.dataType())).isPresent();
+  }
+
+  /**
+   * One upsert of the rows and of a marked row per deleted key: its keys, the order-by column's greatest value, and
+   * in other columns null, or Spark's default value of the type where the column cannot be null (the marked row's
+   * values are not stored).
+   */
+  @Override
+  protected void writeUpsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    List<String> keyColumns = layout.requireKeys();
+    List<Column> deletes = new ArrayList<>();
+    for (StructField field : rows.schema().fields()) {
+      String name = field.name();
+      Column value;
+      if (keyColumns.contains(name)) {
+        value = col(SqlMerge.quote(name));
+      } else if (layout.orderBy().equals(Optional.of(name))) {
+        value = greatest(field.dataType()).orElseThrow(() -> new UnsupportedOperationException(
+            "a delete row of Hudi table " + address.name() + " cannot outrank order-by column " + name));
+      } else {
+        value = field.nullable() ? lit(null) : placeholder(field.dataType()).orElseThrow(() ->
+            new UnsupportedOperationException("a delete row of Hudi table " + address.name() + " has no value for"
+                + " column " + name + ", which cannot be null"));
+      }
+      deletes.add(value.cast(field.dataType()).as(name));
+    }
+    deletes.add(nullable(true).as(DELETED));
+    write(rows.withColumn(DELETED, nullable(false)).unionByName(keys.select(deletes.toArray(Column[]::new))),
+        "upsert", context);
+  }
+
+  /** A boolean that may be null as far as Hudi's schema goes: a new column of an existing table must be. */
+  private static Column nullable(boolean value) {
+    return when(lit(true), lit(value));
+  }
+
+  /** A value of a column that cannot be null, for a row whose values are not stored: zero, empty or false. */
+  private static Optional<Column> placeholder(DataType type) {
+    if (type instanceof NumericType) {
+      return Optional.of(lit(0).cast(type));
+    } else if (type instanceof StringType) {
+      return Optional.of(lit(""));
+    } else if (type instanceof BooleanType) {
+      return Optional.of(lit(false));
+    } else if (type instanceof DateType || type instanceof TimestampType || type instanceof TimestampNTZType) {
+      return Optional.of(lit("1970-01-01").cast(type));
+    }
+    return Optional.empty();
+  }
+
+  /** The greatest value of a type that orders Hudi's records, if it has one. */
+  private static Optional<Column> greatest(DataType type) {
+    if (type instanceof TimestampType || type instanceof TimestampNTZType) {
+      return Optional.of(lit("9999-12-31 23:59:59.999999").cast(type));
+    } else if (type instanceof DateType) {
+      return Optional.of(lit("9999-12-31").cast(type));
+    } else if (type instanceof ByteType) {
+      return Optional.of(lit(Byte.MAX_VALUE).cast(type));
+    } else if (type instanceof ShortType) {
+      return Optional.of(lit(Short.MAX_VALUE).cast(type));
+    } else if (type instanceof IntegerType) {
+      return Optional.of(lit(Integer.MAX_VALUE));
+    } else if (type instanceof LongType) {
+      return Optional.of(lit(Long.MAX_VALUE));
+    } else if (type instanceof DecimalType decimal) {
+      String whole = decimal.precision() > decimal.scale() ? "9".repeat(decimal.precision() - decimal.scale()) : "0";
+      String fraction = decimal.scale() > 0 ? "." + "9".repeat(decimal.scale()) : "";
+      return Optional.of(lit(new BigDecimal(whole + fraction)).cast(type));
+    }
+    return Optional.empty();
+  }
+
   private void write(Dataset<Row> rows, String operation, CommitContext context) {
     table.clearInterruptedCreation();
+    if (!layout.keys().isEmpty() && !operation.equals("delete") && !List.of(rows.columns()).contains(DELETED)) {
+      rows = rows.withColumn(DELETED, nullable(false));
+    }
     // Append keeps the table and its history; the operation decides what is replaced.
     rows.write().format("hudi").options(options(operation, context)).mode(SaveMode.Append).save(address.requirePath());
   }

@@ -31,6 +31,8 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
@@ -84,7 +86,7 @@ final class KeyReplacement {
    * @throws org.apache.iceberg.exceptions.ValidationException when a concurrent commit added data or delete files
    *     since the table's current snapshot
    * @throws org.apache.iceberg.exceptions.CommitFailedException when the commit lost the race for the metadata
-   * @throws UncheckedIOException when a task's files cannot be written
+   * @throws org.apache.spark.SparkException (undeclared) when a task cannot write its files
    */
   void commit(Dataset<Row> rows, Dataset<Row> deleteKeys, Map<String, String> properties) {
     table.refresh();
@@ -113,10 +115,17 @@ final class KeyReplacement {
     WriteTask task = new WriteTask(SerializableTable.copyOf(table), rowType, keys, UUID.randomUUID().toString());
     List<byte[]> written = all.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(task, false).collect();
     RowDelta delta = table.newRowDelta();
+    List<String> locations = new ArrayList<>();
     for (byte[] files : written) {
       WrittenFiles of = WrittenFiles.from(files);
-      of.data().forEach(delta::addRows);
-      of.deletes().forEach(delta::addDeletes);
+      of.data().forEach(file -> {
+        delta.addRows(file);
+        locations.add(file.location());
+      });
+      of.deletes().forEach(file -> {
+        delta.addDeletes(file);
+        locations.add(file.location());
+      });
     }
     if (start != null) {
       delta.validateFromSnapshot(start.snapshotId())
@@ -125,7 +134,13 @@ final class KeyReplacement {
           .validateNoConflictingDeleteFiles();
     }
     properties.forEach(delta::set);
-    delta.commit();
+    try {
+      delta.commit();
+    } catch (ValidationException | CommitFailedException refused) {
+      // Refused for certain (unlike a commit whose state is unknown): the files belong to no snapshot.
+      locations.forEach(table.io()::deleteFile);
+      throw refused;
+    }
   }
 
   /** The files one task wrote. */
