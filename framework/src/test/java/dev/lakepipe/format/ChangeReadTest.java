@@ -316,7 +316,8 @@ class ChangeReadTest {
 
   @Test
   void icebergKeyReplacementsWriteEqualityDeletesWhoseChangesReadExactly() {
-    List<String> keys = List.of("order_id", "order_date");
+    // Named in another order than the table's columns.
+    List<String> keys = List.of("order_date", "order_id");
     Table table = new Table("iceberg",
         new TableLayout(keys, Optional.of("updated_at"), List.of("order_date")).withStorage(Storage.MERGE_ON_READ));
     Commit created = table.write(c -> table.writer.upsert(rows("1|created|10.50|1|1", "2|created|20.00|1|1",

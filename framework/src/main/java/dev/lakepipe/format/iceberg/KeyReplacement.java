@@ -177,7 +177,8 @@ final class KeyReplacement {
     WriteTask(Table table, StructType rowType, List<String> keys, String operation) {
       this.table = table;
       this.rowType = rowType;
-      this.keyOrdinals = keys.stream().mapToInt(rowType::fieldIndex).toArray();
+      // In the table's order, as the delete files' schema (a projection of the table's) has them.
+      this.keyOrdinals = keys.stream().mapToInt(rowType::fieldIndex).sorted().toArray();
       this.operation = operation;
     }
 
