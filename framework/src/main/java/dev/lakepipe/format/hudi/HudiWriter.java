@@ -1,7 +1,10 @@
 package dev.lakepipe.format.hudi;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakepipe.format.AbstractTableWriter;
@@ -15,7 +18,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -42,6 +46,7 @@ import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
@@ -230,12 +235,18 @@ final class HudiWriter extends AbstractTableWriter {
     if (layout.keys().isEmpty() || !layout.keys().containsAll(layout.partitionBy())) {
       return false;
     }
-    if (layout.orderBy().isEmpty() || !reader.exists()) {
+    if (!reader.exists()) {
       return true;
     }
-    String orderBy = layout.orderBy().get();
-    return Arrays.stream(reader.snapshot().schema().fields()).filter(field -> field.name().equals(orderBy))
-        .findFirst().flatMap(field -> greatest(field.dataType())).isPresent();
+    StructType schema = reader.snapshot().schema();
+    for (StructField field : schema.fields()) {
+      boolean ordering = layout.orderBy().equals(Optional.of(field.name()));
+      if (ordering ? greatest(field.dataType()).isEmpty()
+          : !field.nullable() && !layout.keys().contains(field.name()) && placeholder(field.dataType()).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -274,7 +285,23 @@ final class HudiWriter extends AbstractTableWriter {
 
   /** A value of a column that cannot be null, for a row whose values are not stored: zero, empty or false. */
   private static Optional<Column> placeholder(DataType type) {
-    if (type instanceof NumericType) {
+    if (type instanceof ArrayType) {
+      return Optional.of(array().cast(type));
+    } else if (type instanceof MapType) {
+      return Optional.of(map().cast(type));
+    } else if (type instanceof StructType struct) {
+      List<Column> fields = new ArrayList<>();
+      for (StructField field : struct.fields()) {
+        Optional<Column> value = field.nullable() ? Optional.of(lit(null)) : placeholder(field.dataType());
+        if (value.isEmpty()) {
+          return Optional.empty();
+        }
+        fields.add(value.get().cast(field.dataType()).as(field.name()));
+      }
+      return Optional.of(struct(fields.toArray(Column[]::new)).cast(type));
+    } else if (type instanceof BinaryType) {
+      return Optional.of(lit(new byte[0]));
+    } else if (type instanceof NumericType) {
       return Optional.of(lit(0).cast(type));
     } else if (type instanceof StringType) {
       return Optional.of(lit(""));
