@@ -227,8 +227,9 @@ final class HudiWriter extends AbstractTableWriter {
   /**
    * Upserts and deletes go in one commit, the deletes as marked rows, where a delete row names its key's partition
    * (the keys name every partition column, or there is none: the bloom index looks the key up there; the global index
-   * would move the key to the delete row's partition) and wins over the stored row under Hudi's event time ordering
-   * (the order-by column's type has a greatest value, which the delete row carries). Elsewhere they are two commits.
+   * would move the key to the delete row's partition), wins over the stored row under Hudi's event time ordering
+   * (the order-by column's type has a greatest value, which the delete row carries) and has a value for every column
+   * that cannot be null. Elsewhere they are two commits.
    */
   @Override
   public boolean upsertsAndDeletesAtOnce() {
@@ -251,8 +252,10 @@ final class HudiWriter extends AbstractTableWriter {
 
   /**
    * One upsert of the rows and of a marked row per deleted key: its keys, the order-by column's greatest value, and
-   * in other columns null, or Spark's default value of the type where the column cannot be null (the marked row's
-   * values are not stored).
+   * in other columns null, or an empty value of the type where the column cannot be null (the marked row's values
+   * are not stored).
+   *
+   * @throws UnsupportedOperationException when {@link #upsertsAndDeletesAtOnce()} is false for the rows' schema
    */
   @Override
   protected void writeUpsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
