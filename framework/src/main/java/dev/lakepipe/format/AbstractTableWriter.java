@@ -127,7 +127,7 @@ public abstract class AbstractTableWriter implements TableWriter {
    */
   @Override
   public final Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
-    return upsertAndDelete(rows, keys, context, this::writeUpsertAndDelete);
+    return keyedWrite(rows, keys, context, this::writeUpsertAndDelete);
   }
 
   /**
@@ -136,7 +136,7 @@ public abstract class AbstractTableWriter implements TableWriter {
    */
   @Override
   public final Commit replaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
-    return upsertAndDelete(rows, keys, context, this::writeReplaceKeys);
+    return keyedWrite(rows, keys, context, this::writeReplaceKeys);
   }
 
   /**
@@ -153,7 +153,7 @@ public abstract class AbstractTableWriter implements TableWriter {
     void write(Dataset<Row> rows, Dataset<Row> keys, CommitContext context);
   }
 
-  private Commit upsertAndDelete(Dataset<Row> rows, Dataset<Row> keys, CommitContext context, KeyedWrite write) {
+  private Commit keyedWrite(Dataset<Row> rows, Dataset<Row> keys, CommitContext context, KeyedWrite write) {
     List<String> columns = layout.requireKeys();
     if (!upsertsAndDeletesAtOnce()) {
       throw new UnsupportedOperationException("this format cannot upsert and delete in one commit");

@@ -75,7 +75,7 @@ final class IcebergWriter extends SqlMergeTableWriter {
     boolean keysNamePartitions = iceberg.spec().fields().stream()
         .allMatch(field -> keyColumns.contains(iceberg.schema().findColumnName(field.sourceId())));
     if (RowLevelOperationMode.fromName(mode) == RowLevelOperationMode.MERGE_ON_READ && keysNamePartitions) {
-      new KeyReplacement(iceberg, layout.requireKeys()).commit(rows, keys, context.properties());
+      new KeyReplacement(iceberg, keyColumns).commit(rows, keys, context.properties());
     } else {
       super.writeReplaceKeys(rows, keys, context);
     }
