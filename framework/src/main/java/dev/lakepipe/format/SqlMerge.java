@@ -25,8 +25,6 @@ public final class SqlMerge {
     void around(Map<String, String> properties, Dataset<Row> source, Runnable statement);
   }
 
-  /** More partitions than this are not named in the condition: the MERGE reads all of them. */
-  private static final int MAX_NAMED_PARTITIONS = 1_000;
   /** Marks the rows of a combined upsert-and-delete source that delete their key. */
   private static final String DELETE_FLAG = "__lakepipe_delete";
 
@@ -116,33 +114,14 @@ public final class SqlMerge {
   }
 
   /**
-   * When the keys include every partition column, a stored row can only match in a partition that a source row
-   * names: the condition names those partitions as literals, which the formats prune by, so that the MERGE reads
-   * only them. Redundant with the key equality, so it never changes what matches. Empty otherwise.
+   * The partitions the keys' stored rows can be in ({@link KeyPartitions}), named in the condition as literals, which
+   * the formats prune by, so that the MERGE reads only them. Redundant with the key equality, so it never changes
+   * what matches. Empty when they cannot be named.
    */
   private String partitionsOf(Dataset<Row> source) {
-    List<String> partitions = layout.partitionBy();
-    if (partitions.isEmpty() || !layout.requireKeys().containsAll(partitions)) {
-      return "";
-    }
-    List<Row> named = source.select(partitions.stream().map(c -> col(quote(c))).toArray(Column[]::new)).distinct()
-        .limit(MAX_NAMED_PARTITIONS + 1).collectAsList();
-    if (named.size() > MAX_NAMED_PARTITIONS) {
-      return "";
-    }
-    StringBuilder condition = new StringBuilder();
-    for (int i = 0; i < partitions.size(); i++) {
-      DataType type = source.schema().apply(partitions.get(i)).dataType();
-      int column = i;
-      // A null key matches no stored row, so only non-null values are named.
-      List<String> literals = named.stream().filter(row -> !row.isNullAt(column))
-          .map(row -> Literal.create(row.get(column), type).sql()).distinct().toList();
-      if (literals.isEmpty()) {
-        return "";
-      }
-      condition.append(" AND t.").append(quote(partitions.get(i))).append(" IN (")
-          .append(String.join(", ", literals)).append(")");
-    }
-    return condition.toString();
+    return KeyPartitions.named(source, layout).map(named -> named.entrySet().stream()
+        .map(column -> " AND t." + quote(column.getKey()) + " IN ("
+            + column.getValue().stream().map(Literal::sql).collect(Collectors.joining(", ")) + ")")
+        .collect(Collectors.joining())).orElse("");
   }
 }

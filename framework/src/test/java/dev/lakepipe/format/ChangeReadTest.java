@@ -79,6 +79,11 @@ class ChangeReadTest {
       writer = tableFormat.writer(TestSpark.session(), address, layout);
     }
 
+    /** The table as SQL names it. */
+    String sqlName() {
+      return address.path().map(path -> "delta.`" + path + "`").orElseGet(address::requireIdentifier);
+    }
+
     Commit write(Function<CommitContext, Commit> write) {
       runs++;
       return write.apply(new CommitContext("changes-test", "run-" + runs, EPOCH.plusSeconds(runs * 3600L)));
@@ -314,53 +319,74 @@ class ChangeReadTest {
         render(table.reader.changes(created.id(), KEYS)));
   }
 
-  @Test
-  void icebergKeyReplacementsWriteEqualityDeletesWhoseChangesReadExactly() {
+  /**
+   * Iceberg writes equality deletes on the keys, reading nothing of the table; Delta marks the keys' stored rows in
+   * deletion vectors, reading only their key columns. Neither rewrites a stored row.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"iceberg", "delta"})
+  void keyReplacementsRewriteNoStoredRowAndTheirChangesReadExactly(String format) {
     // Named in another order than the table's columns.
     List<String> keys = List.of("order_date", "order_id");
-    Table table = new Table("iceberg",
+    Table table = new Table(format,
         new TableLayout(keys, Optional.of("updated_at"), List.of("order_date")).withStorage(Storage.MERGE_ON_READ));
-    Commit created = table.write(c -> table.writer.upsert(rows("1|created|10.50|1|1", "2|created|20.00|1|1",
-        "3|created|30.00|1|1", "4|created|40.25|1|2"), c));
-    // Replaced without reading the stored rows: an older updated_at replaces too, as a recompute says.
+    TableMaintainer maintainer = TableFormats.get(format).maintainer(TestSpark.session(), table.address);
+    // Rows 7 and 8 stay in files whose other rows are replaced.
+    Commit created = table.write(c -> table.writer.upsert(rows("1|created|10.50|1|1", "7|created|70.00|1|1",
+        "2|created|20.00|1|1", "3|created|30.00|1|1", "8|created|80.00|1|1", "4|created|40.25|1|2"), c));
+    // Replaced without comparing order-by values: an older updated_at replaces too, as a recompute says.
     Commit replaced = table.write(c -> table.writer.replaceKeys(rows("1|paid|11.25|2|1", "2|created|19.00|0|1",
         "5|created|50.00|2|2"), rows("3|-|0|0|1").select("order_id", "order_date"), c));
+    // The second replacement marks rows of files the first one marked.
     table.write(c -> table.writer.replaceKeys(rows("1|shipped|11.25|3|1"),
-        rows("5|-|0|0|2").select("order_id", "order_date"), c));
-    String identifier = table.address.requireIdentifier();
-    assertEquals(List.of("1|shipped|11.25", "2|created|19.00", "4|created|40.25"), TestSpark.session()
-        .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + identifier + " ORDER BY order_id")
+        rows("5|-|0|0|2", "7|-|0|0|1").select("order_id", "order_date"), c));
+    assertEquals(List.of("1|shipped|11.25", "2|created|19.00", "4|created|40.25", "8|created|80.00"),
+        TestSpark.session()
+        .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + table.sqlName() + " ORDER BY order_id")
         .as(Encoders.STRING()).collectAsList());
-    assertEquals(List.of(2L, 2L), TestSpark.session()
-        .sql("SELECT CAST(summary['added-equality-delete-files'] AS BIGINT) FROM " + identifier + ".snapshots"
-            + " WHERE summary['added-equality-delete-files'] IS NOT NULL")
-        .as(Encoders.LONG()).collectAsList(), "each replacement deleted by key, one file per partition");
+    if (format.equals("iceberg")) {
+      assertEquals(List.of(2L, 2L), TestSpark.session()
+          .sql("SELECT CAST(summary['added-equality-delete-files'] AS BIGINT) FROM " + table.sqlName() + ".snapshots"
+              + " WHERE summary['added-equality-delete-files'] IS NOT NULL")
+          .as(Encoders.LONG()).collectAsList(), "each replacement deleted by key, one file per partition");
+    } else {
+      // The files the replacements added hold their new rows only: the stored rows were marked, not copied.
+      String replacements = table.address.requirePath() + "/_delta_log/0000000000000000000{1,2}.json";
+      assertEquals(4L, TestSpark.session().read().json(replacements)
+          .where("add IS NOT NULL AND add.deletionVector IS NULL")
+          .selectExpr("sum(CAST(get_json_object(add.stats, '$.numRecords') AS BIGINT))").first().getLong(0));
+      assertTrue(maintainer.stats().deleteFiles() > 0);
+      assertEquals(List.of("MERGE", "MERGE"), TestSpark.session().sql("DESCRIBE HISTORY " + table.sqlName())
+          .where("version IN (1, 2)").orderBy("version").select("operation").as(Encoders.STRING()).collectAsList());
+    }
 
     table.reader.checkChangeReads();
     assertEquals(sorted("1 update_preimage 1|created|10.50|1|1", "1 update_postimage 1|paid|11.25|2|1",
         "1 update_preimage 2|created|20.00|1|1", "1 update_postimage 2|created|19.00|0|1",
         "1 delete 3|created|30.00|1|1", "1 insert 5|created|50.00|2|2",
         "2 update_preimage 1|paid|11.25|2|1", "2 update_postimage 1|shipped|11.25|3|1",
-        "2 delete 5|created|50.00|2|2"), render(table.reader.changes(created.id(), keys)));
-    // A full overwrite removes the files that the equality deletes reached: their live rows are deleted once.
-    table.write(c -> table.writer.overwrite(rows("1|shipped|11.25|3|1", "6|created|60.00|4|3"), c));
+        "2 delete 5|created|50.00|2|2", "2 delete 7|created|70.00|1|1"),
+        render(table.reader.changes(created.id(), keys)));
+    // A full overwrite removes the files that the deletes reached: their live rows are deleted once.
+    table.write(c -> table.writer.overwrite(rows("1|shipped|11.25|3|1", "6|created|60.00|4|3", "9|created|90.00|4|3"),
+        c));
     assertEquals(sorted("1 update_preimage 1|paid|11.25|2|1", "1 update_postimage 1|shipped|11.25|3|1",
-        "1 delete 5|created|50.00|2|2", "2 delete 2|created|19.00|0|1", "2 delete 4|created|40.25|1|2",
-        "2 insert 6|created|60.00|4|3"), render(table.reader.changes(replaced.id(), keys)));
-    // Compaction applies the equality deletes and drops them.
-    TableMaintainer maintainer = TableFormats.get("iceberg").maintainer(TestSpark.session(), table.address);
+        "1 delete 5|created|50.00|2|2", "1 delete 7|created|70.00|1|1", "2 delete 2|created|19.00|0|1",
+        "2 delete 4|created|40.25|1|2", "2 delete 8|created|80.00|1|1", "2 insert 6|created|60.00|4|3",
+        "2 insert 9|created|90.00|4|3"), render(table.reader.changes(replaced.id(), keys)));
+    // Compaction applies the deletes and drops them (row 9 shares its file with row 6).
     table.write(c -> table.writer.replaceKeys(rows("6|paid|60.00|5|3"), rows().select("order_id", "order_date"), c));
     assertTrue(maintainer.stats().deleteFiles() > 0);
     maintainer.compact(OptionalLong.empty(), List.of());
     assertEquals(0, maintainer.stats().deleteFiles());
-    assertEquals(List.of("1|shipped|11.25", "6|paid|60.00"), TestSpark.session()
-        .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + identifier + " ORDER BY order_id")
+    assertEquals(List.of("1|shipped|11.25", "6|paid|60.00", "9|created|90.00"), TestSpark.session()
+        .sql("SELECT concat_ws('|', order_id, status, amount) FROM " + table.sqlName() + " ORDER BY order_id")
         .as(Encoders.STRING()).collectAsList());
     // Nothing to replace still commits, to record the run's checkpoints.
     Commit empty = table.write(c -> table.writer.replaceKeys(rows(), rows().select("order_id", "order_date"), c));
     assertEquals(empty, table.reader.latestCommit().orElseThrow());
     assertEquals(List.of(), render(table.reader.changes(empty.id(), keys)));
-    assertEquals(2L, TestSpark.session().table(identifier).count());
+    assertEquals(3L, TestSpark.session().sql("SELECT * FROM " + table.sqlName()).count());
   }
 
   @Test

@@ -62,6 +62,23 @@ final class DeltaWriter extends SqlMergeTableWriter {
     return "delta." + SqlMerge.quote(address.requirePath());
   }
 
+  /**
+   * A table with deletion vectors takes the keys' rows without a MERGE: one Spark job marks their stored rows in
+   * deletion vectors, one writes the new rows ({@link DeltaKeyReplacement}). Other tables MERGE.
+   */
+  @Override
+  protected void writeReplaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    SessionSetting.active(spark, () -> {
+      DeltaKeyReplacement replacement = new DeltaKeyReplacement(spark,
+          DeltaLog.forTable(spark, address.requirePath()).startTransaction(), layout);
+      if (replacement.applies(rows.schema())) {
+        replacement.commit(rows, keys, context.properties());
+      } else {
+        super.writeReplaceKeys(rows, keys, context);
+      }
+    });
+  }
+
   /** Delta's optimistic concurrency: a concurrent commit changed what the write read (its log has no locks). */
   @Override
   protected boolean isCommitConflict(Throwable failure) {

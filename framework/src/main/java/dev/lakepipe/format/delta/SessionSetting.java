@@ -4,7 +4,7 @@ import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
-/** Delta takes some settings of a statement only from the session: set for the one statement, then put back. */
+/** Delta takes some settings of a statement only from the (active) session: set for the one statement, then put back. */
 final class SessionSetting {
   private SessionSetting() {}
 
@@ -22,6 +22,24 @@ final class SessionSetting {
         conf.set(key, previous.get());
       } else {
         conf.unset(key);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code statement} with {@code spark} as the thread's active session, then puts the previous one back:
+   * Delta's transactions read their settings from the active session, which SQL statements set and its API does not.
+   */
+  static void active(SparkSession spark, Runnable statement) {
+    Option<SparkSession> previous = SparkSession.getActiveSession();
+    SparkSession.setActiveSession(spark);
+    try {
+      statement.run();
+    } finally {
+      if (previous.isDefined()) {
+        SparkSession.setActiveSession(previous.get());
+      } else {
+        SparkSession.clearActiveSession();
       }
     }
   }
