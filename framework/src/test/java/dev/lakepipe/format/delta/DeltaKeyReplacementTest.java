@@ -1,0 +1,105 @@
+package dev.lakepipe.format.delta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakepipe.format.CommitContext;
+import dev.lakepipe.format.TableAddress;
+import dev.lakepipe.format.TableFormats;
+import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.Storage;
+import dev.lakepipe.testing.TestSpark;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A key replacement commits in the transaction that listed the files it marked: a commit into the partitions it read,
+ * made after it started, fails it and it commits nothing; a commit into other partitions does not.
+ */
+class DeltaKeyReplacementTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("status", DataTypes.StringType)
+      .add("day", DataTypes.DateType, false);
+  private static final TableLayout LAYOUT =
+      new TableLayout(List.of("id", "day"), Optional.empty(), List.of("day"), Storage.MERGE_ON_READ);
+
+  @Test
+  void aConcurrentCommitIntoThePartitionsReadFailsTheReplacementAndOneElsewhereDoesNot() {
+    SparkSession spark = TestSpark.session();
+    Path folder = TestSpark.newFolder("delta-key-replacement-");
+    String path = folder.resolve("orders").toString();
+    TableWriter writer = TableFormats.get("delta").writer(spark,
+        new TableAddress("orders", "replace.orders", Optional.of(path), Optional.empty(), Map.of()), LAYOUT);
+    writer.upsert(rows("1|created|1", "2|created|1", "3|created|2"), context(1));
+
+    DeltaKeyReplacement losing = new DeltaKeyReplacement(spark, DeltaLog.forTable(spark, path).startTransaction(),
+        LAYOUT);
+    writer.append(rows("4|created|1"), context(2));
+    assertThrows(DeltaConcurrentModificationException.class,
+        () -> losing.commit(rows("1|paid|1"), rows("2|-|1").select("id", "day"), Map.of()));
+    assertEquals(List.of("1|created|1", "2|created|1", "3|created|2", "4|created|1"), stored(spark, path));
+
+    DeltaKeyReplacement winning = new DeltaKeyReplacement(spark, DeltaLog.forTable(spark, path).startTransaction(),
+        LAYOUT);
+    writer.append(rows("5|created|3"), context(3));
+    winning.commit(rows("1|paid|1"), rows("2|-|1").select("id", "day"), Map.of());
+    assertEquals(List.of("1|paid|1", "3|created|2", "4|created|1", "5|created|3"), stored(spark, path));
+  }
+
+  @Test
+  void aTableWithoutDeletionVectorsOrWithColumnsTheRowsLackIsLeftToMerge() {
+    SparkSession spark = TestSpark.session();
+    Path folder = TestSpark.newFolder("delta-key-replacement-");
+    String copyOnWrite = folder.resolve("copy").toString();
+    TableFormats.get("delta").writer(spark, new TableAddress("copy", "replace.copy", Optional.of(copyOnWrite),
+            Optional.empty(), Map.of()), LAYOUT.withStorage(Storage.COPY_ON_WRITE))
+        .upsert(rows("1|created|1"), context(1));
+    assertFalse(new DeltaKeyReplacement(spark, DeltaLog.forTable(spark, copyOnWrite).startTransaction(), LAYOUT)
+        .applies(SCHEMA));
+
+    String mergeOnRead = folder.resolve("mor").toString();
+    TableFormats.get("delta").writer(spark, new TableAddress("mor", "replace.mor", Optional.of(mergeOnRead),
+            Optional.empty(), Map.of()), LAYOUT)
+        .upsert(rows("1|created|1"), context(1));
+    DeltaKeyReplacement replacement =
+        new DeltaKeyReplacement(spark, DeltaLog.forTable(spark, mergeOnRead).startTransaction(), LAYOUT);
+    assertTrue(replacement.applies(SCHEMA));
+    assertFalse(replacement.applies(new StructType().add("id", DataTypes.LongType).add("day", DataTypes.DateType)));
+  }
+
+  /** Rows from {@code "1|created|2"}: id, status, day of January 2026. */
+  private static Dataset<Row> rows(String... rows) {
+    return TestSpark.session().createDataFrame(Arrays.stream(rows).map(row -> row.split("\\|"))
+        .map(fields -> RowFactory.create(Long.parseLong(fields[0]), fields[1],
+            Date.valueOf("2026-01-0" + fields[2])))
+        .toList(), SCHEMA);
+  }
+
+  private static List<String> stored(SparkSession spark, String path) {
+    return spark.read().format("delta").load(path)
+        .orderBy("id").selectExpr("concat_ws('|', id, status, day(day))").as(Encoders.STRING()).collectAsList();
+  }
+
+  private static CommitContext context(int run) {
+    return new CommitContext("replace-test", "run-" + run, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(run));
+  }
+}
