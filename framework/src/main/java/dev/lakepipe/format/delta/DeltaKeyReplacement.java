@@ -148,9 +148,9 @@ final class DeltaKeyReplacement {
     stored[keys.size() + 1] = col("_metadata.row_index").as(ROW_INDEX);
     Dataset<Row> matched = log.createDataFrame(snapshot, candidates, false, Option.empty()).select(stored)
         .join(allKeys, seq(keys), "left_semi");
-    Seq<DeletionVectorResult> vectors = DeletionVectorBitmapGenerator$.MODULE$.buildRowIndexSetsForFilesMatchingCondition(
-        spark, transaction, true, matched, candidates, Literal.TrueLiteral(), Option.apply(col(FILE)),
-        Option.apply(col(ROW_INDEX)));
+    Seq<DeletionVectorResult> vectors = DeletionVectorBitmapGenerator$.MODULE$
+        .buildRowIndexSetsForFilesMatchingCondition(spark, transaction, true, matched, candidates,
+            Literal.TrueLiteral(), Option.apply(col(FILE)), Option.apply(col(ROW_INDEX)));
     Seq<TouchedFileWithDV> touched = DMLWithDeletionVectorsHelper$.MODULE$.findFilesWithMatchingRows(transaction,
         DMLWithDeletionVectorsHelper$.MODULE$.generateCandidateFileMap(log.dataPath(), candidates), vectors);
     return JavaConverters.seqAsJavaList(

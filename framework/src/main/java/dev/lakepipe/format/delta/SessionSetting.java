@@ -4,7 +4,9 @@ import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
-/** Delta takes some settings of a statement only from the (active) session: set for the one statement, then put back. */
+/**
+ * Delta takes some settings of a statement only from the (active) session: set for the one statement, then put back.
+ */
 final class SessionSetting {
   private SessionSetting() {}
 
