@@ -41,9 +41,9 @@ import scala.collection.JavaConverters;
 import scala.collection.Seq;
 
 /**
- * Replaces the stored rows of keys with one Spark job that finds them and one that writes the new rows, where Delta's
- * MERGE runs ~25-30 (it joins its source with the table three times: to find the files, to write the changed rows and
- * to mark the replaced ones). The stored rows are found by their key columns alone, in the partitions the keys name
+ * Replaces the stored rows of keys with one query that finds them and one that writes the new rows, where Delta's
+ * MERGE joins its source with the table three times (to find the files, to write the changed rows and to mark the
+ * replaced ones), ~25-30 Spark jobs. The stored rows are found by their key columns alone, in the partitions the keys name
  * (see {@link KeyPartitions}); each file they are in gets a deletion vector marking them, and the new rows go to new
  * files, all in one commit of the transaction that listed the files, so a concurrent commit into those partitions
  * fails it as it fails a MERGE.

@@ -63,7 +63,7 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   /**
-   * A table with deletion vectors takes the keys' rows without a MERGE: one Spark job marks their stored rows in
+   * A table with deletion vectors takes the keys' rows without a MERGE: one query marks their stored rows in
    * deletion vectors, one writes the new rows ({@link DeltaKeyReplacement}). Other tables MERGE.
    */
   @Override
