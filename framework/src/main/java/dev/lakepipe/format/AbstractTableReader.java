@@ -4,9 +4,14 @@ import dev.lakepipe.spec.AsOf;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -86,15 +91,44 @@ public abstract class AbstractTableReader implements TableReader {
    */
   @Override
   public final ChangeSet changes(String sinceCommitId, List<String> keys) {
+    return changes(sinceCommitId, keys, column -> true);
+  }
+
+  /**
+   * @throws TableNotFoundException when the table does not exist
+   * @throws HistoryUnavailableException when {@code sinceCommitId} is not, or no longer, in the table's history,
+   *     or the changes after it were not recorded
+   * @throws UnsupportedOperationException when the format keeps no history, or the table records no changes
+   * @throws IllegalArgumentException when a key is not a column of the table
+   */
+  @Override
+  public final ChangeSet changes(String sinceCommitId, List<String> keys, Set<String> columns) {
+    return changes(sinceCommitId, keys,
+        column -> keys.contains(column) || columns.contains(column.toLowerCase(Locale.ROOT)));
+  }
+
+  private ChangeSet changes(String sinceCommitId, List<String> keys, Predicate<String> kept) {
     Objects.requireNonNull(sinceCommitId, "sinceCommitId");
     requireExists();
     requireChangesRecorded();
     Commit until = readLatestCommit().orElseThrow(
         () -> new IllegalStateException("table " + address.name() + " exists but has no completed commit"));
     if (until.id().equals(sinceCommitId)) {
-      return new ChangeSet(ChangeRows.normalize(ChangeRows.none(readSnapshot()), keys, address), Optional.empty());
+      return new ChangeSet(ChangeRows.normalize(ChangeRows.none(only(readSnapshot(), kept)), keys, address),
+          Optional.empty());
     }
-    return new ChangeSet(ChangeRows.normalize(readChanges(sinceCommitId, until), keys, address), Optional.of(until));
+    return new ChangeSet(ChangeRows.normalize(only(readChanges(sinceCommitId, until), kept), keys, address),
+        Optional.of(until));
+  }
+
+  /** The kept columns and the change columns, before the change rows are finished, so that scans decode no other. */
+  private static Dataset<Row> only(Dataset<Row> rows, Predicate<String> kept) {
+    Column[] columns = Arrays.stream(rows.columns())
+        .filter(column -> kept.test(column) || column.equals(ChangeSet.CHANGE_TYPE)
+            || column.equals(ChangeSet.COMMIT_SEQ))
+        .map(column -> rows.col(SqlMerge.quote(column)))
+        .toArray(Column[]::new);
+    return columns.length == rows.columns().length ? rows : rows.select(columns);
   }
 
   @Override

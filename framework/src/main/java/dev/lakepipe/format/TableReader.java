@@ -4,6 +4,7 @@ import dev.lakepipe.spec.AsOf;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -90,6 +91,20 @@ public interface TableReader {
    * @throws IllegalArgumentException when a key is not a column of the table
    */
   ChangeSet changes(String sinceCommitId, List<String> keys);
+
+  /**
+   * The changes as {@link #changes(String, List)} reads them, with only the table's columns that {@code columns}
+   * names (case-insensitively), the keys among them: the scans of the table's files decode no other column. A
+   * delete and an insert in one commit that differ only in columns left out cancel out, as an update that changed
+   * nothing does.
+   *
+   * @param columns lower-cased names; names that are not columns of the table are ignored
+   * @throws TableNotFoundException when the table does not exist
+   * @throws HistoryUnavailableException as {@link #changes(String, List)}
+   * @throws UnsupportedOperationException as {@link #changes(String, List)}
+   * @throws IllegalArgumentException when a key is not a column of the table
+   */
+  ChangeSet changes(String sinceCommitId, List<String> keys, Set<String> columns);
 
   /**
    * Checks, without reading any, that {@link #changes} can read this table's changes: what a run asks of the

@@ -5,8 +5,11 @@ import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StepSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -64,6 +67,44 @@ public record Plan(JobSpec spec, List<SourceSpec> reads, List<StepSpec> steps, L
   public List<SourceSpec> incrementalSources(TargetSpec target) {
     Set<String> upstream = upstream(target.from());
     return reads.stream().filter(s -> s.incremental() && upstream.contains(s.name())).toList();
+  }
+
+  /**
+   * The columns of a source that the planned steps and the targets can read (lower-cased, a superset): the
+   * identifiers of the SQL steps that read it, its keys, and the targets' keys, order-by, partition-by and
+   * keys-from. Empty when its rows may be read whole: a step that reads it can read columns it does not name (a
+   * star, NATURAL JOIN, a kind step), a class step runs (lakepipe cannot see what it reads), a target is written
+   * from the source itself, or a check reads it.
+   */
+  public Optional<Set<String>> columnsRead(SourceSpec source) {
+    Set<String> names = new HashSet<>();
+    for (StepSpec step : steps) {
+      boolean classStep = step.sql().isEmpty() && step.kind().isEmpty();
+      if (classStep || step.dependencies().contains(source.name())) {
+        Optional<Set<String>> named = step.identifiers();
+        if (named.isEmpty()) {
+          return Optional.empty();
+        }
+        names.addAll(named.get());
+      }
+    }
+    source.keys().forEach(key -> names.add(lower(key)));
+    for (TargetSpec target : writes) {
+      Optional<Set<String>> keysFrom = target.keysFromIdentifiers(source.name());
+      if (target.from().equals(source.name()) || keysFrom.isEmpty() || target.checks().stream()
+          .anyMatch(check -> check.reference().map(r -> upstream(r).contains(source.name())).orElse(false))) {
+        return Optional.empty();
+      }
+      names.addAll(keysFrom.get());
+      target.keys().forEach(key -> names.add(lower(key)));
+      target.orderBy().ifPresent(column -> names.add(lower(column)));
+      target.partitionBy().forEach(column -> names.add(lower(column)));
+    }
+    return Optional.of(Set.copyOf(names));
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
   }
 
   /** Steps of the spec that no target needs. */

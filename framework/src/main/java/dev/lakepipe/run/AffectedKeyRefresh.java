@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -199,8 +200,14 @@ final class AffectedKeyRefresh extends TargetRefresh {
       return Optional.empty();
     }
     Dataset<Row> latest = NetChanges.of(changes.withKeys(source.keys()).rows(), source.keys()).upserts();
-    return sameColumns(latest.schema(), asOf.schema())
-        ? Optional.of(latest.selectExpr(Arrays.stream(asOf.columns()).map(SqlMerge::quote).toArray(String[]::new)))
+    // The changes hold the table's columns that the run reads (ChangeReads), and so does the view.
+    Optional<Set<String>> read = plan.columnsRead(source);
+    String[] columns = Arrays.stream(asOf.columns())
+        .filter(column -> read.map(names -> names.contains(column.toLowerCase(Locale.ROOT))).orElse(true))
+        .map(SqlMerge::quote)
+        .toArray(String[]::new);
+    return sameColumns(latest.schema(), asOf.selectExpr(columns).schema())
+        ? Optional.of(latest.selectExpr(columns))
         : Optional.empty();
   }
 

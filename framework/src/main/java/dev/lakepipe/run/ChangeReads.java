@@ -1,6 +1,8 @@
 package dev.lakepipe.run;
 
 import dev.lakepipe.format.ChangeSet;
+import dev.lakepipe.format.TableReader;
+import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.SourceSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,26 +15,30 @@ import org.apache.spark.sql.Row;
  * The changes an incremental run reads, each source's read once per checkpoint and kept for the run: targets that
  * resume from the same commit of a source share one read of its change feed (a changelog scan, a CDC query), and
  * consume the same commits, also when they are refreshed side by side, each in its own session ({@link
- * #sharedWith}). Released on close of the instance that made them.
+ * #sharedWith}). Only the columns that the run's steps and targets name are read ({@link Plan#columnsRead}).
+ * Released on close of the instance that made them.
  */
 final class ChangeReads implements AutoCloseable {
   private final Tables tables;
+  private final Plan plan;
   private final Map<List<String>, Read> read;
   private final List<Dataset<Row>> cached;
 
-  ChangeReads(Tables tables) {
-    this(tables, new HashMap<>(), new ArrayList<>());
+  /** @param plan what the run computes: a source's changes are read with the columns its steps and targets name */
+  ChangeReads(Tables tables, Plan plan) {
+    this(tables, plan, new HashMap<>(), new ArrayList<>());
   }
 
-  private ChangeReads(Tables tables, Map<List<String>, Read> read, List<Dataset<Row>> cached) {
+  private ChangeReads(Tables tables, Plan plan, Map<List<String>, Read> read, List<Dataset<Row>> cached) {
     this.tables = tables;
+    this.plan = plan;
     this.read = read;
     this.cached = cached;
   }
 
   /** The same change reads, given as datasets of the session of these tables; closing it releases nothing. */
   ChangeReads sharedWith(Tables other) {
-    return new ChangeReads(other, read, cached);
+    return new ChangeReads(other, plan, read, cached);
   }
 
   /**
@@ -54,7 +60,9 @@ final class ChangeReads implements AutoCloseable {
     // Targets refreshed side by side wait for the first one's read of a source rather than read it again.
     synchronized (read) {
       all = read.computeIfAbsent(List.of(source.name(), since), key -> {
-        ChangeSet changes = tables.reader(source).changes(since, List.of());
+        TableReader reader = tables.reader(source);
+        ChangeSet changes = plan.columnsRead(source).map(columns -> reader.changes(since, List.of(), columns))
+            .orElseGet(() -> reader.changes(since, List.of()));
         Dataset<Row> rows = DetachedRows.of(changes.rows());
         cached.add(rows);
         // Filled here, once: targets refreshed side by side would otherwise each compute the lazy cache at the same

@@ -63,7 +63,7 @@ public final class IncrementalRun {
     };
     CommitContext context = new CommitContext(plan.spec().name(), options.runId(), options.logicalTime());
     AuditGate gate = AuditGate.of(spark, plan, options);
-    try (ChangeReads changeReads = new ChangeReads(tables)) {
+    try (ChangeReads changeReads = new ChangeReads(tables, plan)) {
       SideBySide.each(plan.writes(), targetsAtOnce, target -> {
         Tables own = tables.in(spark.cloneSession());
         refresh(plan, options, own, changeReads.sharedWith(own), target, context, record, gate);

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,6 +61,32 @@ final class SqlReferences {
     }
     return List.copyOf(blockers);
   }
+
+  /**
+   * The identifiers a query or expression names (columns among them, lower-cased), or empty when it can read
+   * columns it does not name: a star that selects ({@code *}, {@code t.*}, {@code struct(*)}; {@code count(*)}
+   * reads none, a product names its factors), a NATURAL JOIN, or a {@code TABLE t} query.
+   */
+  static Optional<Set<String>> identifiers(String sql) {
+    List<String> tokens = tokenize(sql);
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < tokens.size(); i++) {
+      String token = tokens.get(i);
+      String before = at(tokens, i - 1);
+      boolean counted = "(".equals(before) && "count".equals(at(tokens, i - 2)) && ")".equals(at(tokens, i + 1));
+      if (token.equals("*") && STAR_AFTER.contains(before) && !counted || token.equals("natural")
+          || token.equals("table") && (before == null || "(".equals(before))) {
+        return Optional.empty();
+      }
+      if (isIdentifier(token)) {
+        names.add(token);
+      }
+    }
+    return Optional.of(Set.copyOf(names));
+  }
+
+  /** Tokens after which {@code *} selects columns rather than multiplies. */
+  private static final Set<String> STAR_AFTER = Set.of("select", ",", ".", "(", "distinct", "all");
 
   private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except", "minus");
 

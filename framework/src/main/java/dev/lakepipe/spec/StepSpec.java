@@ -39,6 +39,14 @@ public record StepSpec(
             .orElse("a Java class, which lakepipe cannot look into")));
   }
 
+  /**
+   * For a SQL step, the identifiers its text names (lower-cased): every column it reads from its inputs is among
+   * them. Empty when it can read columns it does not name (a star, NATURAL JOIN) and for class and kind steps.
+   */
+  public Optional<Set<String>> identifiers() {
+    return sql.flatMap(SqlReferences::identifiers);
+  }
+
   /** What the step is, for display: sql, class NAME, or its kind. */
   public String describeKind() {
     return sql.isPresent() ? "sql" : kind.orElseGet(() -> "class " + className.orElseThrow());

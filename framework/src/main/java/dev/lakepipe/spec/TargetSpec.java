@@ -1,9 +1,11 @@
 package dev.lakepipe.spec;
 
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -48,5 +50,21 @@ public record TargetSpec(
     keysFrom.forEach((source, columns) -> copy.put(source, Collections.unmodifiableMap(new TreeMap<>(columns))));
     keysFrom = Collections.unmodifiableMap(copy);
     checks = List.copyOf(checks);
+  }
+
+  /**
+   * The identifiers that the target's {@code keys-from} expressions over {@code source} name (lower-cased); empty
+   * when one can read columns it does not name (see {@link StepSpec#identifiers}).
+   */
+  public Optional<Set<String>> keysFromIdentifiers(String source) {
+    Set<String> names = new HashSet<>();
+    for (String expression : keysFrom.getOrDefault(source, Map.of()).values()) {
+      Optional<Set<String>> named = SqlReferences.identifiers(expression);
+      if (named.isEmpty()) {
+        return Optional.empty();
+      }
+      names.addAll(named.get());
+    }
+    return Optional.of(Set.copyOf(names));
   }
 }

@@ -95,6 +95,19 @@ class SpecLoaderTest {
   }
 
   @Test
+  void aRunReadsTheColumnsOfASourceThatItsStepsAndTargetsName() throws Exception {
+    Plan plan = Plan.of(loader(Map.of()).load(GOOD.resolve("columns.conf"), SpecLoader.Options.defaults()));
+    Map<String, SourceSpec> sources = plan.spec().sources();
+    // A superset: every identifier of the SQL that reads the source, keys, keys-from; not comments or strings.
+    assertEquals(Optional.of(Set.of("order_date", "shop_id", "sum", "amount", "discount", "count", "orders", "status",
+        "where", "group", "by", "select", "as", "gmv", "from", "order_id", "seller_id", "coalesce")),
+        plan.columnsRead(sources.get("orders")));
+    assertEquals(Optional.of(Set.of("select", "s", "shop_id", "shop name", "from", "shops", "order_date")),
+        plan.columnsRead(sources.get("shops")));
+    assertEquals(Optional.empty(), plan.columnsRead(sources.get("events")));
+  }
+
+  @Test
   void theSettingsNameTheProfileTheyWereMergedOverAndPlanShowsIt() throws Exception {
     JobSpec found = loader(Map.of()).load(GOOD.resolve("orders.conf"), SpecLoader.Options.defaults());
     assertEquals(Optional.of(Path.of("src/test/resources/specs/env/local.conf").toString()),

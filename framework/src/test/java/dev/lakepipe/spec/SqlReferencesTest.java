@@ -3,6 +3,7 @@ package dev.lakepipe.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +50,16 @@ class SqlReferencesTest {
             "SELECT s.id FROM shops s LEFT OUTER JOIN orders o ON o.shop = s.id UNION SELECT id FROM orders", "orders"));
     assertEquals(List.of("FULL JOIN"),
         SqlReferences.rowWiseBlockers("SELECT * FROM orders o FULL OUTER JOIN shops s ON o.shop = s.id", "orders"));
+  }
+
+  @Test
+  void identifiersAreWhatAQueryNamesUnlessAStarOrNaturalJoinReadsMore() {
+    assertEquals(Optional.of(Set.of("select", "a", "b", "count", "c", "from", "t", "where")),
+        SqlReferences.identifiers("SELECT a * 2, (b + 1) * `C`, count(*) FROM t -- d\n WHERE 'e' = 'e'"));
+    for (String reads : List.of("SELECT * FROM t", "SELECT t.*, 1 FROM t", "SELECT DISTINCT * FROM t",
+        "SELECT to_json(struct(*)) FROM t", "SELECT a, * EXCEPT (b) FROM t", "SELECT a FROM t NATURAL JOIN u",
+        "TABLE t", "SELECT a FROM (TABLE t)")) {
+      assertEquals(Optional.empty(), SqlReferences.identifiers(reads), reads);
+    }
   }
 }

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.regexp_replace;
 
 import dev.lakepipe.format.ChangeSet;
 import dev.lakepipe.format.SqlMerge;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
@@ -73,6 +73,7 @@ final class DeleteFileChanges {
   private static final String WHOLE_FILE = "__lakepipe_whole_file";
 
   private static final String EMPTY_AUTHORITY = "^([a-zA-Z][a-zA-Z0-9+.-]*):///";
+  private static final Pattern WITHOUT_AUTHORITY = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:/[^/].*");
   private static final StructType SELECTION = new StructType()
       .add(FILE, DataTypes.StringType, false)
       .add(POSITION, DataTypes.LongType, true)
@@ -148,10 +149,11 @@ final class DeleteFileChanges {
           if (entry.getValue().stream().anyMatch(file -> marked.contains(file.location()))) {
             Set<Long> now = positions(deletesAfter, entry.getKey());
             now.removeAll(positions(deletesBefore, entry.getKey()));
+            String path = normalized(entry.getKey());
             for (long position : now) {
-              selection.add(RowFactory.create(normalized(entry.getKey()), position, false, seq, ChangeSet.DELETE));
+              selection.add(RowFactory.create(path, position, false, seq, ChangeSet.DELETE));
             }
-            positionFiles.putIfAbsent(normalized(entry.getKey()), entry.getKey());
+            positionFiles.putIfAbsent(path, entry.getKey());
           }
         }
         if (!byKey.isEmpty() || !removedByKey.isEmpty()) {
@@ -261,7 +263,7 @@ final class DeleteFileChanges {
     result.add(col(ChangeSet.CHANGE_TYPE));
     result.add(col(ChangeSet.COMMIT_SEQ));
     Column[] columns = result.toArray(Column[]::new);
-    Dataset<Row> chosen = spark.createDataFrame(selection, SELECTION);
+    Dataset<Row> chosen = spark.createDataFrame(inEverySpelling(selection), SELECTION);
     List<Dataset<Row>> parts = new ArrayList<>();
     if (!positionFiles.isEmpty()) {
       parts.add(scan(positionFiles.values(), rowType)
@@ -280,11 +282,29 @@ final class DeleteFileChanges {
     return parts;
   }
 
-  /** The rows of the data files, each with its file's normalized location and its position in the file. */
+  /** The rows of the data files, each with its file's location as the scan names it and its position in the file. */
   private Dataset<Row> scan(Collection<String> locations, StructType rowType) {
     return spark.read().schema(rowType).parquet(locations.toArray(String[]::new))
-        .withColumn(FILE, regexp_replace(col("_metadata.file_path"), EMPTY_AUTHORITY, "$1:/"))
+        .withColumn(FILE, col("_metadata.file_path"))
         .withColumn(POSITION, col("_metadata.row_index"));
+  }
+
+  /**
+   * The selection with each location also spelled with the empty authority ({@code file:///a/b} beside {@code
+   * file:/a/b}): the scan may name a file either way, and matching both on this small side spares rewriting the
+   * location of every row scanned.
+   */
+  private static List<Row> inEverySpelling(List<Row> selection) {
+    List<Row> spelled = new ArrayList<>(selection.size() * 2);
+    for (Row row : selection) {
+      spelled.add(row);
+      String location = row.getString(0);
+      if (WITHOUT_AUTHORITY.matcher(location).matches()) {
+        spelled.add(RowFactory.create(location.replaceFirst(":/", ":///"), row.get(1), row.get(2), row.get(3),
+            row.get(4)));
+      }
+    }
+    return spelled;
   }
 
   private static Seq<String> using(String... columns) {

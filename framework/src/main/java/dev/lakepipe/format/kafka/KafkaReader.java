@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -74,6 +75,12 @@ final class KafkaReader implements TableReader {
   /** @throws UnsupportedOperationException always: topics are read by streaming runs */
   @Override
   public ChangeSet changes(String sinceCommitId, List<String> keys) {
+    throw streamOnly();
+  }
+
+  /** @throws UnsupportedOperationException always: topics are read by streaming runs */
+  @Override
+  public ChangeSet changes(String sinceCommitId, List<String> keys, Set<String> columns) {
     throw streamOnly();
   }
 
