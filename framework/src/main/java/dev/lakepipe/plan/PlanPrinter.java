@@ -46,6 +46,12 @@ public final class PlanPrinter {
           source.asOf().map(a -> "  as of " + a).orElse(source.incremental() ? "  incremental" : ""),
           formats.get(source.format()).supportsReadOptimized() ? "  query " + source.queryType().specName() : ""));
       settings("options", source.options(), out);
+      if (source.incremental()) {
+        out.append("      changes read: ").append(plan.columnsRead(source).isPresent()
+            ? "only the columns that the steps and targets name"
+            : "every column (a step that reads it can read columns it does not name: a star, NATURAL JOIN, a TABLE"
+                + " query, a kind or class step; or a target or a check reads it whole)").append('\n');
+      }
     }
     out.append("\nsteps (in run order)\n");
     for (StepSpec step : plan.steps()) {

@@ -105,6 +105,13 @@ class SpecLoaderTest {
     assertEquals(Optional.of(Set.of("select", "s", "shop_id", "shop name", "from", "shops", "order_date")),
         plan.columnsRead(sources.get("shops")));
     assertEquals(Optional.empty(), plan.columnsRead(sources.get("events")));
+    List<String> lines = PlanPrinter.render(plan, TableFormats.all()).lines().map(String::strip).toList();
+    // Sources in name order: events, orders, shops.
+    assertEquals(List.of("changes read: every column (a step that reads it can read columns it does not name: a star,"
+            + " NATURAL JOIN, a TABLE query, a kind or class step; or a target or a check reads it whole)",
+        "changes read: only the columns that the steps and targets name",
+        "changes read: only the columns that the steps and targets name"),
+        lines.stream().filter(line -> line.startsWith("changes read: ")).toList());
   }
 
   @Test
