@@ -217,7 +217,8 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
     after.keySet().forEach(name -> latest.flatMap(c -> CommitContext.checkpoint(c.properties(), name))
         .ifPresent(held -> before.put(name, held)));
     List<NodeResult> nodes = new ArrayList<>();
-    new AffectedKeyRefresh(plan, tables, views, new ChangeReads(tables, plan), target, context, nodes::add, gate, strategy)
+    new AffectedKeyRefresh(plan, tables, views, new ChangeReads(tables, plan), target, context, nodes::add, gate,
+        strategy)
         .replaceKeysOf(streamed, views.detach(valid), before, after);
     NodeResult write = nodes.stream().filter(n -> n.kind() == NodeResult.Kind.WRITE).reduce((a, b) -> b)
         .orElseThrow();
