@@ -16,7 +16,7 @@ public abstract class SqlMergeTableWriter extends AbstractTableWriter {
   }
 
   @Override
-  protected final void writeUpsert(Dataset<Row> rows, CommitContext context) {
+  protected void writeUpsert(Dataset<Row> rows, CommitContext context) {
     merge.upsert(rows, context);
   }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.lakepipe.format.KeyPartitions;
@@ -22,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.RowTracking;
@@ -46,7 +46,8 @@ import scala.collection.Seq;
  * replaced ones), ~25-30 Spark jobs. The stored rows are found by their key columns alone, in the partitions the keys name
  * (see {@link KeyPartitions}); each file they are in gets a deletion vector marking them, and the new rows go to new
  * files, all in one commit of the transaction that listed the files, so a concurrent commit into those partitions
- * fails it as it fails a MERGE.
+ * fails it as it fails a MERGE. An upsert ("latest wins") is the same replacement of the keys whose stored row is not
+ * newer, found in the same query.
  *
  * <p>The commit has no change data files: Delta's change data feed reads such a version from its actions, the rows
  * its new deletion vectors mark as deletes and the rows of its new files as inserts. A key's delete and insert in one
@@ -57,6 +58,8 @@ final class DeltaKeyReplacement {
   private static final long MAX_BROADCAST_KEYS = 500_000;
   private static final String FILE = "__lakepipe_file";
   private static final String ROW_INDEX = "__lakepipe_row_index";
+  private static final String NEW_ORDER = "__lakepipe_new_order";
+  private static final String STORED_ORDER = "__lakepipe_stored_order";
 
   private final SparkSession spark;
   private final OptimisticTransaction transaction;
@@ -97,25 +100,76 @@ final class DeltaKeyReplacement {
    */
   void commit(Dataset<Row> rows, Dataset<Row> deleteKeys, Map<String, String> properties) {
     // A streaming micro-batch's rows are its own session's; the table is read in this one.
-    commitOwn(own(rows), own(deleteKeys), properties);
-  }
-
-  private void commitOwn(Dataset<Row> rows, Dataset<Row> deleteKeys, Map<String, String> properties) {
-    Column[] keyColumns = keys.stream().map(key -> col(SqlMerge.quote(key))).toArray(Column[]::new);
-    Dataset<Row> allKeys = rows.select(keyColumns).union(deleteKeys.select(keyColumns));
+    Dataset<Row> ownRows = own(rows);
+    Dataset<Row> ownDeletes = own(deleteKeys);
+    Dataset<Row> allKeys = ownRows.select(keyColumns()).union(ownDeletes.select(keyColumns()));
     // Both counts in one Spark job.
-    Row counts = rows.select(lit(1L).as("rows"), lit(0L).as("deletes"))
-        .union(deleteKeys.select(lit(0L).as("rows"), lit(1L).as("deletes")))
+    Row counts = ownRows.select(lit(1L).as("rows"), lit(0L).as("deletes"))
+        .union(ownDeletes.select(lit(0L).as("rows"), lit(1L).as("deletes")))
         .agg(coalesce(sum("rows"), lit(0L)), coalesce(sum("deletes"), lit(0L))).head();
     long rowCount = counts.getLong(0);
     long keyCount = rowCount + counts.getLong(1);
     List<Action> actions = new ArrayList<>();
     if (keyCount > 0) {
-      actions.addAll(markStoredRows(keyCount <= MAX_BROADCAST_KEYS ? broadcast(allKeys) : allKeys));
+      Seq<AddFile> candidates = candidates(allKeys);
+      if (!candidates.isEmpty()) {
+        actions.addAll(mark(storedRows(candidates, List.of()).join(sized(allKeys, keyCount), seq(keys), "left_semi"),
+            candidates));
+      }
     }
     if (rowCount > 0) {
-      actions.addAll(JavaConverters.seqAsJavaList(transaction.writeFiles(tableRows(rows))));
+      actions.addAll(write(ownRows));
     }
+    commit(actions, properties);
+  }
+
+  /**
+   * Upserts the rows in one commit, as {@link SqlMerge#upsert} does with a MERGE: a row replaces the stored row of
+   * its key unless that one is newer by the layout's order-by column (a null on either side keeps the stored row),
+   * and a row of a new key is added. The rows are read once, and the stored rows of their keys once.
+   *
+   * @param rows the table's columns (or more), one row per key
+   * @throws org.apache.spark.sql.delta.DeltaConcurrentModificationException when a concurrent commit changed the
+   *     partitions the upsert read
+   * @throws org.apache.spark.SparkException (undeclared) when a task cannot read or write its files
+   */
+  void upsert(Dataset<Row> rows, Map<String, String> properties) {
+    Optional<String> orderBy = layout.orderBy();
+    Dataset<Row> kept = own(rows).persist();
+    try {
+      long rowCount = kept.count();
+      List<Action> actions = new ArrayList<>();
+      Seq<AddFile> candidates = rowCount > 0 ? candidates(kept) : seq(List.of());
+      if (candidates.isEmpty()) {
+        actions.addAll(rowCount > 0 ? write(kept) : List.of());
+      } else {
+        List<Column> incoming = new ArrayList<>(List.of(keyColumns()));
+        orderBy.ifPresent(column -> incoming.add(col(SqlMerge.quote(column)).as(NEW_ORDER)));
+        Dataset<Row> matched = storedRows(candidates,
+            orderBy.map(column -> col(SqlMerge.quote(column)).as(STORED_ORDER)).stream().toList())
+            .join(sized(kept.select(incoming.toArray(Column[]::new)), rowCount), seq(keys));
+        if (orderBy.isEmpty()) {
+          actions.addAll(mark(matched, candidates));
+          actions.addAll(write(kept));
+        } else {
+          // Read twice: the stored rows replaced, and the keys whose stored row is newer, whose rows are not written.
+          Dataset<Row> both = matched.persist();
+          try {
+            Column replaces = coalesce(col(NEW_ORDER).geq(col(STORED_ORDER)), lit(false));
+            actions.addAll(mark(both.where(replaces), candidates));
+            actions.addAll(write(kept.join(both.where(not(replaces)).select(keyColumns()), seq(keys), "left_anti")));
+          } finally {
+            both.unpersist();
+          }
+        }
+      }
+      commit(actions, properties);
+    } finally {
+      kept.unpersist();
+    }
+  }
+
+  private void commit(List<Action> actions, Map<String, String> properties) {
     Expression condition = expr(keys.stream().map(key -> "t." + SqlMerge.quote(key) + " = s."
         + SqlMerge.quote(key)).collect(Collectors.joining(" AND "))).expr();
     DeltaWriter.withUserMetadata(spark, properties, () -> transaction.commit(seq(actions),
@@ -124,37 +178,55 @@ final class DeltaKeyReplacement {
   }
 
   /**
-   * Marks the stored rows of the keys in deletion vectors: the actions that give each file its new vector, or remove
-   * a file all of whose rows are marked.
+   * The files of the partitions that the keys' stored rows can be in (see {@link KeyPartitions}), with their row
+   * counts: a file all of whose rows are marked is removed rather than given a vector.
    */
-  private List<FileAction> markStoredRows(Dataset<Row> allKeys) {
-    Optional<Map<String, List<Literal>>> partitions = KeyPartitions.named(allKeys, layout);
-    List<Expression> filters = partitions.map(named -> named.entrySet().stream()
+  private Seq<AddFile> candidates(Dataset<Row> keyRows) {
+    List<Expression> filters = KeyPartitions.named(keyRows, layout).map(named -> named.entrySet().stream()
         .map(column -> col(SqlMerge.quote(column.getKey()))
             .isin(column.getValue().stream().map(Column::new).toArray()).expr())
         .toList()).orElse(List.of(Literal.TrueLiteral()));
-    // With their row counts: a file all of whose rows are marked is removed rather than given a vector.
-    Seq<AddFile> candidates = transaction.filterFiles(seq(filters), true);
-    if (candidates.isEmpty()) {
-      return List.of();
-    }
-    Snapshot snapshot = transaction.snapshot();
-    DeltaLog log = transaction.deltaLog();
-    Column[] stored = new Column[keys.size() + 2];
-    for (int i = 0; i < keys.size(); i++) {
-      stored[i] = col(SqlMerge.quote(keys.get(i)));
-    }
-    stored[keys.size()] = col("_metadata.file_path").as(FILE);
-    stored[keys.size() + 1] = col("_metadata.row_index").as(ROW_INDEX);
-    Dataset<Row> matched = log.createDataFrame(snapshot, candidates, false, Option.empty()).select(stored)
-        .join(allKeys, seq(keys), "left_semi");
+    return transaction.filterFiles(seq(filters), true);
+  }
+
+  /** The key columns of the candidates' stored rows, the other columns given, and each row's file and position. */
+  private Dataset<Row> storedRows(Seq<AddFile> candidates, List<Column> others) {
+    List<Column> stored = new ArrayList<>(List.of(keyColumns()));
+    stored.addAll(others);
+    stored.add(col("_metadata.file_path").as(FILE));
+    stored.add(col("_metadata.row_index").as(ROW_INDEX));
+    return transaction.deltaLog().createDataFrame(transaction.snapshot(), candidates, false, Option.empty())
+        .select(stored.toArray(Column[]::new));
+  }
+
+  /**
+   * Marks the stored rows in deletion vectors: the actions that give each candidate file they are in its new vector,
+   * or remove a file all of whose rows are marked.
+   *
+   * @param marked stored rows of the candidates, with their file and position
+   */
+  private List<FileAction> mark(Dataset<Row> marked, Seq<AddFile> candidates) {
     Seq<DeletionVectorResult> vectors = DeletionVectorBitmapGenerator$.MODULE$
-        .buildRowIndexSetsForFilesMatchingCondition(spark, transaction, true, matched, candidates,
+        .buildRowIndexSetsForFilesMatchingCondition(spark, transaction, true, marked, candidates,
             Literal.TrueLiteral(), Option.apply(col(FILE)), Option.apply(col(ROW_INDEX)));
     Seq<TouchedFileWithDV> touched = DMLWithDeletionVectorsHelper$.MODULE$.findFilesWithMatchingRows(transaction,
-        DMLWithDeletionVectorsHelper$.MODULE$.generateCandidateFileMap(log.dataPath(), candidates), vectors);
+        DMLWithDeletionVectorsHelper$.MODULE$.generateCandidateFileMap(transaction.deltaLog().dataPath(), candidates),
+        vectors);
     return JavaConverters.seqAsJavaList(
-        DMLWithDeletionVectorsHelper$.MODULE$.processUnmodifiedData(spark, touched, snapshot)._1());
+        DMLWithDeletionVectorsHelper$.MODULE$.processUnmodifiedData(spark, touched, transaction.snapshot())._1());
+  }
+
+  /** Up to {@value #MAX_BROADCAST_KEYS} keys go to every task that reads the table, instead of shuffling its keys. */
+  private static Dataset<Row> sized(Dataset<Row> keyRows, long count) {
+    return count <= MAX_BROADCAST_KEYS ? broadcast(keyRows) : keyRows;
+  }
+
+  private List<Action> write(Dataset<Row> rows) {
+    return new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(tableRows(rows))));
+  }
+
+  private Column[] keyColumns() {
+    return keys.stream().map(key -> col(SqlMerge.quote(key))).toArray(Column[]::new);
   }
 
   /**

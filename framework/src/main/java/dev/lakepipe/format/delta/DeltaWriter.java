@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -30,7 +31,7 @@ import scala.collection.JavaConverters;
 
 /**
  * Writes a Delta table by path: appends and overwrites with the DataFrame writer, upserts and deletes with SQL
- * MERGE. Each commit carries the lakepipe properties as JSON user metadata. The first write creates the table with
+ * MERGE, or, into a table with deletion vectors, upserts and key replacements with {@link DeltaKeyReplacement}. Each commit carries the lakepipe properties as JSON user metadata. The first write creates the table with
  * deletion vectors on for a merge-on-read layout, off for copy-on-write; the spec's options win.
  */
 final class DeltaWriter extends SqlMergeTableWriter {
@@ -63,18 +64,33 @@ final class DeltaWriter extends SqlMergeTableWriter {
   }
 
   /**
+   * A table with deletion vectors takes upserts without a MERGE ({@link DeltaKeyReplacement#upsert}); other tables
+   * MERGE.
+   */
+  @Override
+  protected void writeUpsert(Dataset<Row> rows, CommitContext context) {
+    replacingOrMerging(rows, replacement -> replacement.upsert(rows, context.properties()),
+        () -> super.writeUpsert(rows, context));
+  }
+
+  /**
    * A table with deletion vectors takes the keys' rows without a MERGE: one query marks their stored rows in
-   * deletion vectors, one writes the new rows ({@link DeltaKeyReplacement}). Other tables MERGE.
+   * deletion vectors, one writes the new rows ({@link DeltaKeyReplacement#commit}). Other tables MERGE.
    */
   @Override
   protected void writeReplaceKeys(Dataset<Row> rows, Dataset<Row> keys, CommitContext context) {
+    replacingOrMerging(rows, replacement -> replacement.commit(rows, keys, context.properties()),
+        () -> super.writeReplaceKeys(rows, keys, context));
+  }
+
+  private void replacingOrMerging(Dataset<Row> rows, Consumer<DeltaKeyReplacement> replace, Runnable merge) {
     SessionSetting.active(spark, () -> {
       DeltaKeyReplacement replacement = new DeltaKeyReplacement(spark,
           DeltaLog.forTable(spark, address.requirePath()).startTransaction(), layout);
       if (replacement.applies(rows.schema())) {
-        replacement.commit(rows, keys, context.properties());
+        replace.accept(replacement);
       } else {
-        super.writeReplaceKeys(rows, keys, context);
+        merge.run();
       }
     });
   }

@@ -12,6 +12,8 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.Instant;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A key replacement commits in the transaction that listed the files it marked: a commit into the partitions it read,
- * made after it started, fails it and it commits nothing; a commit into other partitions does not.
+ * made after it started, fails it and it commits nothing; a commit into other partitions does not. An upsert into a
+ * table with deletion vectors is a replacement too, of the keys whose stored row is not newer.
  */
 class DeltaKeyReplacementTest {
   private static final StructType SCHEMA = new StructType()
@@ -84,6 +87,40 @@ class DeltaKeyReplacementTest {
         new DeltaKeyReplacement(spark, DeltaLog.forTable(spark, mergeOnRead).startTransaction(), LAYOUT);
     assertTrue(replacement.applies(SCHEMA));
     assertFalse(replacement.applies(new StructType().add("id", DataTypes.LongType).add("day", DataTypes.DateType)));
+  }
+
+  @Test
+  void anUpsertReplacesTheStoredRowsThatAreNotNewerInOneCommitWithoutChangeDataFiles() throws IOException {
+    SparkSession spark = TestSpark.session();
+    String path = TestSpark.newFolder("delta-key-replacement-").resolve("versions").toString();
+    // The key does not name the partition: every file is a candidate, and a row can move between partitions.
+    TableWriter writer = TableFormats.get("delta").writer(spark,
+        new TableAddress("versions", "replace.versions", Optional.of(path), Optional.empty(), Map.of()),
+        new TableLayout(List.of("id"), Optional.of("version"), List.of("day"), Storage.MERGE_ON_READ));
+    writer.upsert(versioned("1|created|1|5", "2|created|1|5", "3|created|2|5", "4|created|2|-", "5|created|1|5"),
+        context(1));
+
+    // Newer (1), older (2), a tie that moves partition (3), a stored null (4), an incoming null (5), a new key (6).
+    writer.upsert(versioned("1|paid|1|6", "2|late|1|4", "3|moved|1|5", "4|paid|2|7", "5|nulled|1|-",
+        "6|created|2|1"), context(2));
+
+    assertEquals(List.of("1|paid|1|6", "2|created|1|5", "3|moved|1|5", "4|created|2|null", "5|created|1|5",
+        "6|created|2|1"), spark.read().format("delta").load(path).orderBy("id")
+        .selectExpr("concat_ws('|', id, status, day(day), coalesce(cast(version AS STRING), 'null'))")
+        .as(Encoders.STRING()).collectAsList());
+    // Not a MERGE, which writes the updates' images to change data files: deletion vectors and new files only.
+    String upsert = Files.readString(Path.of(path, "_delta_log", String.format("%020d.json", 1)));
+    assertTrue(upsert.contains("\"deletionVector\":{"), upsert);
+    assertFalse(upsert.contains("\"cdc\":"), upsert);
+  }
+
+  /** Rows from {@code "1|created|2|5"}: id, status, day of January 2026, version ({@code -} for null). */
+  private static Dataset<Row> versioned(String... rows) {
+    StructType schema = SCHEMA.add("version", DataTypes.IntegerType);
+    return TestSpark.session().createDataFrame(Arrays.stream(rows).map(row -> row.split("\\|"))
+        .map(fields -> RowFactory.create(Long.parseLong(fields[0]), fields[1], Date.valueOf("2026-01-0" + fields[2]),
+            fields[3].equals("-") ? null : Integer.valueOf(fields[3])))
+        .toList(), schema);
   }
 
   /** Rows from {@code "1|created|2"}: id, status, day of January 2026. */
