@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
 
 import dev.lakepipe.format.KeyPartitions;
 import dev.lakepipe.format.SqlMerge;
@@ -102,17 +101,18 @@ final class DeltaKeyReplacement {
     // A streaming micro-batch's rows are its own session's; the table is read in this one.
     Dataset<Row> ownRows = own(rows);
     Dataset<Row> ownDeletes = own(deleteKeys);
-    Dataset<Row> allKeys = ownRows.select(keyColumns()).union(ownDeletes.select(keyColumns()));
-    // Both counts in one Spark job.
-    Row counts = ownRows.select(lit(1L).as("rows"), lit(0L).as("deletes"))
-        .union(ownDeletes.select(lit(0L).as("rows"), lit(1L).as("deletes")))
-        .agg(coalesce(sum("rows"), lit(0L)), coalesce(sum("deletes"), lit(0L))).head();
-    long rowCount = counts.getLong(0);
-    long keyCount = rowCount + counts.getLong(1);
+    // Both counts and the partitions the keys name in one query.
+    KeyPartitions.Tally tally = KeyPartitions.tally(
+        ownRows.select(with(keyColumns(), lit(1L).as("rows"), lit(0L).as("deletes")))
+            .union(ownDeletes.select(with(keyColumns(), lit(0L).as("rows"), lit(1L).as("deletes")))),
+        layout, List.of(col("rows"), col("deletes")));
+    long rowCount = tally.sums().get(0);
+    long keyCount = rowCount + tally.sums().get(1);
     List<Action> actions = new ArrayList<>();
     if (keyCount > 0) {
-      Seq<AddFile> candidates = candidates(allKeys);
+      Seq<AddFile> candidates = candidates(tally.partitions());
       if (!candidates.isEmpty()) {
+        Dataset<Row> allKeys = ownRows.select(keyColumns()).union(ownDeletes.select(keyColumns()));
         actions.addAll(mark(storedRows(candidates, List.of()).join(sized(allKeys, keyCount), seq(keys), "left_semi"),
             candidates));
       }
@@ -137,9 +137,11 @@ final class DeltaKeyReplacement {
     Optional<String> orderBy = layout.orderBy();
     Dataset<Row> kept = own(rows).persist();
     try {
-      long rowCount = kept.count();
+      // The count and the partitions the keys name in one query.
+      KeyPartitions.Tally tally = KeyPartitions.tally(kept, layout, List.of(lit(1L)));
+      long rowCount = tally.sums().get(0);
       List<Action> actions = new ArrayList<>();
-      Seq<AddFile> candidates = rowCount > 0 ? candidates(kept) : seq(List.of());
+      Seq<AddFile> candidates = rowCount > 0 ? candidates(tally.partitions()) : seq(List.of());
       if (candidates.isEmpty()) {
         actions.addAll(rowCount > 0 ? write(kept) : List.of());
       } else {
@@ -178,11 +180,11 @@ final class DeltaKeyReplacement {
   }
 
   /**
-   * The files of the partitions that the keys' stored rows can be in (see {@link KeyPartitions}), with their row
-   * counts: a file all of whose rows are marked is removed rather than given a vector.
+   * The files of the partitions named (all when none are), with their row counts: a file all of whose rows are
+   * marked is removed rather than given a vector.
    */
-  private Seq<AddFile> candidates(Dataset<Row> keyRows) {
-    List<Expression> filters = KeyPartitions.named(keyRows, layout).map(named -> named.entrySet().stream()
+  private Seq<AddFile> candidates(Optional<Map<String, List<Literal>>> partitions) {
+    List<Expression> filters = partitions.map(named -> named.entrySet().stream()
         .map(column -> col(SqlMerge.quote(column.getKey()))
             .isin(column.getValue().stream().map(Column::new).toArray()).expr())
         .toList()).orElse(List.of(Literal.TrueLiteral()));
@@ -227,6 +229,12 @@ final class DeltaKeyReplacement {
 
   private Column[] keyColumns() {
     return keys.stream().map(key -> col(SqlMerge.quote(key))).toArray(Column[]::new);
+  }
+
+  private static Column[] with(Column[] columns, Column... more) {
+    Column[] all = Arrays.copyOf(columns, columns.length + more.length);
+    System.arraycopy(more, 0, all, columns.length, more.length);
+    return all;
   }
 
   /**
