@@ -31,8 +31,9 @@ import scala.collection.JavaConverters;
 
 /**
  * Writes a Delta table by path: appends and overwrites with the DataFrame writer, upserts and deletes with SQL
- * MERGE, or, into a table with deletion vectors, upserts and key replacements with {@link DeltaKeyReplacement}. Each commit carries the lakepipe properties as JSON user metadata. The first write creates the table with
- * deletion vectors on for a merge-on-read layout, off for copy-on-write; the spec's options win.
+ * MERGE, or, into a table with deletion vectors, upserts and key replacements with {@link DeltaKeyReplacement}.
+ * Each commit carries the lakepipe properties as JSON user metadata. The first write creates the table with deletion
+ * vectors on for a merge-on-read layout, off for copy-on-write; the spec's options win.
  */
 final class DeltaWriter extends SqlMergeTableWriter {
   /**
