@@ -28,6 +28,9 @@ import org.apache.spark.sql.types.StructField;
  */
 final class KafkaReader implements TableReader {
   private static final String DECODED = "_lakepipe_decoded";
+  private static final String FETCH_MAX_WAIT = KafkaFormat.CLIENT_PREFIX + "fetch.max.wait.ms";
+  /** How long the broker holds a fetch for new records; the spec's {@code kafka.fetch.max.wait.ms} wins. */
+  private static final String FETCH_MAX_WAIT_MS = "10";
 
   private final SparkSession spark;
   private final TableAddress address;
@@ -122,6 +125,9 @@ final class KafkaReader implements TableReader {
         .ifPresent(max -> options.put("maxOffsetsPerTrigger", max));
     // Topics deleted or compacted under a running query must fail it, not silently skip records.
     options.put("failOnDataLoss", "true");
+    // Spark asks each partition's offsets after every poll, and the broker answers behind the consumer's next fetch,
+    // which it holds while the partition has nothing new: up to 500 ms a micro-batch by Kafka's default.
+    options.put(FETCH_MAX_WAIT, FETCH_MAX_WAIT_MS);
     spec.forEach((key, value) -> {
       if (key.startsWith(KafkaFormat.CLIENT_PREFIX)) {
         options.put(key, value);
