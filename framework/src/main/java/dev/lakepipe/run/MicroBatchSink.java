@@ -56,6 +56,8 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
   private static final String QUERY_ID = "sql.streaming.queryId";
   private static final String REASON = "reason";
   private static final String LATE = "_lakepipe_late";
+  /** The usable rows of a micro-batch processed in one task; more are processed in the partitions they come in. */
+  private static final long ONE_TASK_ROWS = 100_000;
 
   private final Plan plan;
   private final TargetSpec target;
@@ -142,14 +144,16 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
       Row tally = annotated.agg(count(lit(1)), count(col(REASON)), count(when(col(LATE), lit(1))),
           newestEventTime(records), max(watermark.map(w -> when(usable, col(w.spec().column())))
               .orElse(lit(null).cast(DataTypes.TimestampType))), count(when(usable, lit(1)))).head();
-      Dataset<Row> valid = annotated.where(usable).drop(REASON, LATE)
+      long usableRows = tally.getLong(5);
+      // A micro-batch one task can take is one: no shuffle to keep each key's latest row, one file written.
+      Dataset<Row> usableRecords = usableRows <= ONE_TASK_ROWS ? annotated.coalesce(1) : annotated;
+      Dataset<Row> valid = usableRecords.where(usable).drop(REASON, LATE)
           .drop(StreamRecords.COLUMNS.toArray(String[]::new));
       Dataset<Row> rejected = annotated.where(col(REASON).isNotNull()).select(position(records), raw(records),
           col(REASON));
       long in = tally.getLong(0);
       long bad = tally.getLong(1);
       long lateRows = tally.getLong(2);
-      long usableRows = tally.getLong(5);
       Optional<Instant> newest = Optional.ofNullable(tally.getTimestamp(4)).map(Timestamp::toInstant);
       Map<String, String> after = new LinkedHashMap<>(Map.of(streamed.name(), marker.encode()));
       watermark.ifPresent(w -> after.putAll(w.checkpoints(newest)));

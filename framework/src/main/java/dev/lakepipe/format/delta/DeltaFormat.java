@@ -28,7 +28,10 @@ public final class DeltaFormat extends LakeTableFormat {
         // New tables keep a change data feed: incremental runs read update pre-images from it.
         "spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true",
         // Delta drops commits that change no rows; lakepipe's commit properties (its checkpoint) must still land.
-        "spark.databricks.delta.skipRecordingEmptyCommits", "false");
+        "spark.databricks.delta.skipRecordingEmptyCommits", "false",
+        // Each commit's checksum lists the table's files while they number at most this (Delta's default: 50): an
+        // upsert finds the files its keys are in from it, instead of a Spark job that rebuilds the table's state.
+        "spark.databricks.delta.allFilesInCrc.thresholdNumFiles", "1000");
   }
 
   @Override

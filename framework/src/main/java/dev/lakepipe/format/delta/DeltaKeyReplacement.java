@@ -18,24 +18,30 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.delta.DeltaLog$;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.RowTracking;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.VersionChecksum;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.FileAction;
+import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.apache.spark.sql.delta.commands.DMLWithDeletionVectorsHelper$;
 import org.apache.spark.sql.delta.commands.DeletionVectorBitmapGenerator$;
 import org.apache.spark.sql.delta.commands.DeletionVectorResult;
 import org.apache.spark.sql.delta.commands.DeletionVectorUtils$;
 import org.apache.spark.sql.delta.commands.TouchedFileWithDV;
+import org.apache.spark.sql.delta.implicits.package$;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
+import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 
@@ -55,6 +61,8 @@ import scala.collection.Seq;
 final class DeltaKeyReplacement {
   /** Up to this many keys are sent to every task that reads the table, instead of shuffling the table's keys. */
   private static final long MAX_BROADCAST_KEYS = 500_000;
+  private static final long ROWS_PER_TASK = 100_000;
+  private static final Encoder<AddFile> ADD_FILE = package$.MODULE$.addFileEncoder();
   private static final String FILE = "__lakepipe_file";
   private static final String ROW_INDEX = "__lakepipe_row_index";
   private static final String NEW_ORDER = "__lakepipe_new_order";
@@ -118,7 +126,7 @@ final class DeltaKeyReplacement {
       }
     }
     if (rowCount > 0) {
-      actions.addAll(write(ownRows));
+      actions.addAll(write(ownRows, tasksFor(rowCount)));
     }
     commit(actions, properties);
   }
@@ -140,26 +148,32 @@ final class DeltaKeyReplacement {
       // The count and the partitions the keys name in one query.
       KeyPartitions.Tally tally = KeyPartitions.tally(kept, layout, List.of(lit(1L)));
       long rowCount = tally.sums().get(0);
+      int tasks = tasksFor(rowCount);
+      // Kept rows are merged without a shuffle; few of them are one task, and one file written.
+      Dataset<Row> merged = kept.coalesce(tasks);
       List<Action> actions = new ArrayList<>();
       Seq<AddFile> candidates = rowCount > 0 ? candidates(tally.partitions()) : seq(List.of());
       if (candidates.isEmpty()) {
-        actions.addAll(rowCount > 0 ? write(kept) : List.of());
+        actions.addAll(rowCount > 0 ? write(merged, tasks) : List.of());
       } else {
         List<Column> incoming = new ArrayList<>(List.of(keyColumns()));
         orderBy.ifPresent(column -> incoming.add(col(SqlMerge.quote(column)).as(NEW_ORDER)));
+        // Grouped by file as the deletion vectors need them, in as many tasks as the rows need (at most one each).
         Dataset<Row> matched = storedRows(candidates,
             orderBy.map(column -> col(SqlMerge.quote(column)).as(STORED_ORDER)).stream().toList())
-            .join(sized(kept.select(incoming.toArray(Column[]::new)), rowCount), seq(keys));
+            .join(sized(merged.select(incoming.toArray(Column[]::new)), rowCount), seq(keys))
+            .repartition(tasks, col(FILE));
         if (orderBy.isEmpty()) {
           actions.addAll(mark(matched, candidates));
-          actions.addAll(write(kept));
+          actions.addAll(write(merged, tasks));
         } else {
           // Read twice: the stored rows replaced, and the keys whose stored row is newer, whose rows are not written.
           Dataset<Row> both = matched.persist();
           try {
             Column replaces = coalesce(col(NEW_ORDER).geq(col(STORED_ORDER)), lit(false));
             actions.addAll(mark(both.where(replaces), candidates));
-            actions.addAll(write(kept.join(both.where(not(replaces)).select(keyColumns()), seq(keys), "left_anti")));
+            actions.addAll(write(merged.join(both.where(not(replaces)).select(keyColumns()), seq(keys), "left_anti"),
+                tasks));
           } finally {
             both.unpersist();
           }
@@ -180,15 +194,27 @@ final class DeltaKeyReplacement {
   }
 
   /**
-   * The files of the partitions named (all when none are), with their row counts: a file all of whose rows are
-   * marked is removed rather than given a vector.
+   * The files of the partitions named (all when none are), as the log holds them (statistics and tags included),
+   * read by the transaction. They are taken from the version's checksum when it lists the table's files, as Delta
+   * writes it for tables of few files (see {@link DeltaFormat#sessionConf}), else from the table's state, which a
+   * Spark job rebuilds for each new version. Delta's {@code filterFiles} would also total the table's files and
+   * bytes (another such job) and keep only the files' row counts.
    */
   private Seq<AddFile> candidates(Optional<Map<String, List<Literal>>> partitions) {
-    List<Expression> filters = partitions.map(named -> named.entrySet().stream()
+    Seq<Expression> filters = seq(partitions.map(named -> named.entrySet().stream()
         .map(column -> col(SqlMerge.quote(column.getKey()))
             .isin(column.getValue().stream().map(Column::new).toArray()).expr())
-        .toList()).orElse(List.of(Literal.TrueLiteral()));
-    return transaction.filterFiles(seq(filters), true);
+        .toList()).orElse(List.of(Literal.TrueLiteral())));
+    Snapshot snapshot = transaction.snapshot();
+    Option<VersionChecksum> checksum = snapshot.checksumOpt();
+    Option<Seq<AddFile>> listed = checksum.isDefined() ? checksum.get().allFiles() : Option.empty();
+    // Filtering a local list is planned, not run, by Spark.
+    Dataset<AddFile> files = listed.isDefined() ? spark.createDataset(listed.get(), ADD_FILE) : snapshot.allFiles();
+    Seq<AddFile> candidates = seq(DeltaLog$.MODULE$.filterFileList(snapshot.metadata().partitionSchema(),
+        files.toDF(), filters, seq(List.of()), true).as(ADD_FILE).collectAsList());
+    transaction.trackReadPredicates(filters, false, true);
+    transaction.trackFilesRead(candidates);
+    return candidates;
   }
 
   /** The key columns of the candidates' stored rows, the other columns given, and each row's file and position. */
@@ -214,8 +240,25 @@ final class DeltaKeyReplacement {
     Seq<TouchedFileWithDV> touched = DMLWithDeletionVectorsHelper$.MODULE$.findFilesWithMatchingRows(transaction,
         DMLWithDeletionVectorsHelper$.MODULE$.generateCandidateFileMap(transaction.deltaLog().dataPath(), candidates),
         vectors);
-    return JavaConverters.seqAsJavaList(
-        DMLWithDeletionVectorsHelper$.MODULE$.processUnmodifiedData(spark, touched, transaction.snapshot())._1());
+    List<TouchedFileWithDV> files = JavaConverters.seqAsJavaList(touched);
+    if (files.stream().anyMatch(file -> file.fileLogEntry().numPhysicalRecords().isEmpty())) {
+      // Delta counts the rows of files whose statistics lack them from their footers.
+      return JavaConverters.seqAsJavaList(
+          DMLWithDeletionVectorsHelper$.MODULE$.processUnmodifiedData(spark, touched, transaction.snapshot())._1());
+    }
+    long now = System.currentTimeMillis();
+    List<FileAction> actions = new ArrayList<>();
+    for (TouchedFileWithDV file : files) {
+      if (file.isFullyReplaced()) {
+        actions.add(file.fileLogEntry().removeWithTimestamp(now, true));
+      } else {
+        // The file keeps its statistics, as bounds of its rows that are no longer tight.
+        Tuple2<AddFile, RemoveFile> replaced = file.fileLogEntry().removeRows(file.newDeletionVector(), true, true);
+        actions.add(replaced._1());
+        actions.add(replaced._2());
+      }
+    }
+    return actions;
   }
 
   /** Up to {@value #MAX_BROADCAST_KEYS} keys go to every task that reads the table, instead of shuffling its keys. */
@@ -223,8 +266,18 @@ final class DeltaKeyReplacement {
     return count <= MAX_BROADCAST_KEYS ? broadcast(keyRows) : keyRows;
   }
 
-  private List<Action> write(Dataset<Row> rows) {
-    return new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(tableRows(rows))));
+  /** @param tasks the tasks that write a partitioned table's rows (a file per partition whatever their number) */
+  private List<Action> write(Dataset<Row> rows, int tasks) {
+    return new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(tableRows(rows, tasks))));
+  }
+
+  /**
+   * The tasks for this many rows, at most the session's shuffle partitions: a task per {@value #ROWS_PER_TASK}
+   * rows, so that the few rows of a micro-batch are one task at each step instead of a task per shuffle partition.
+   */
+  private int tasksFor(long rows) {
+    return (int) Math.max(1, Math.min(spark.sessionState().conf().numShufflePartitions(),
+        (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK));
   }
 
   private Column[] keyColumns() {
@@ -238,17 +291,17 @@ final class DeltaKeyReplacement {
   }
 
   /**
-   * The rows as the table's columns, cast to the table's types (the rows' are the same or narrower), in one task
-   * per partition of the table when it is partitioned: a file per partition.
+   * The rows as the table's columns, cast to the table's types (the rows' are the same or narrower), each partition
+   * of a partitioned table in one of {@code tasks} tasks: a file per partition.
    */
-  private Dataset<Row> tableRows(Dataset<Row> rows) {
+  private Dataset<Row> tableRows(Dataset<Row> rows, int tasks) {
     StructType schema = transaction.metadata().schema();
     Dataset<Row> table = rows.select(Arrays.stream(schema.fields())
         .map(field -> col(SqlMerge.quote(field.name())).cast(field.dataType()).as(field.name()))
         .toArray(Column[]::new));
     List<String> partitionColumns = JavaConverters.seqAsJavaList(transaction.metadata().partitionColumns());
-    return partitionColumns.isEmpty() ? table
-        : table.repartition(partitionColumns.stream().map(name -> col(SqlMerge.quote(name))).toArray(Column[]::new));
+    return partitionColumns.isEmpty() ? table : table.repartition(tasks,
+        partitionColumns.stream().map(name -> col(SqlMerge.quote(name))).toArray(Column[]::new));
   }
 
   private Dataset<Row> own(Dataset<Row> rows) {

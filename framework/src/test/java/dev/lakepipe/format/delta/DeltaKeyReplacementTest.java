@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableFormats;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,8 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A key replacement commits in the transaction that listed the files it marked: a commit into the partitions it read,
@@ -38,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * table with deletion vectors is a replacement too, of the keys whose stored row is not newer.
  */
 class DeltaKeyReplacementTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final StructType SCHEMA = new StructType()
       .add("id", DataTypes.LongType, false)
       .add("status", DataTypes.StringType)
@@ -89,9 +95,23 @@ class DeltaKeyReplacementTest {
     assertFalse(replacement.applies(new StructType().add("id", DataTypes.LongType).add("day", DataTypes.DateType)));
   }
 
-  @Test
-  void anUpsertReplacesTheStoredRowsThatAreNotNewerInOneCommitWithoutChangeDataFiles() throws IOException {
+  /** @param listed whether each commit's checksum lists the table's files, or they are read from its state */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anUpsertReplacesTheStoredRowsThatAreNotNewerInOneCommitWithoutChangeDataFiles(boolean listed)
+      throws IOException {
     SparkSession spark = TestSpark.session();
+    String listedFiles = "spark.databricks.delta.allFilesInCrc.thresholdNumFiles";
+    String threshold = spark.conf().get(listedFiles);
+    spark.conf().set(listedFiles, listed ? threshold : "0");
+    try {
+      upsertsReplacingStoredRows(spark, listed);
+    } finally {
+      spark.conf().set(listedFiles, threshold);
+    }
+  }
+
+  private static void upsertsReplacingStoredRows(SparkSession spark, boolean listed) throws IOException {
     String path = TestSpark.newFolder("delta-key-replacement-").resolve("versions").toString();
     // The key does not name the partition: every file is a candidate, and a row can move between partitions.
     TableWriter writer = TableFormats.get("delta").writer(spark,
@@ -99,6 +119,8 @@ class DeltaKeyReplacementTest {
         new TableLayout(List.of("id"), Optional.of("version"), List.of("day"), Storage.MERGE_ON_READ));
     writer.upsert(versioned("1|created|1|5", "2|created|1|5", "3|created|2|5", "4|created|2|-", "5|created|1|5"),
         context(1));
+    String checksum = Files.readString(Path.of(path, "_delta_log", String.format("%020d.crc", 0)));
+    assertEquals(listed, checksum.contains("\"allFiles\":["), checksum);
 
     // Newer (1), older (2), a tie that moves partition (3), a stored null (4), an incoming null (5), a new key (6).
     writer.upsert(versioned("1|paid|1|6", "2|late|1|4", "3|moved|1|5", "4|paid|2|7", "5|nulled|1|-",
@@ -112,6 +134,42 @@ class DeltaKeyReplacementTest {
     String upsert = Files.readString(Path.of(path, "_delta_log", String.format("%020d.json", 1)));
     assertTrue(upsert.contains("\"deletionVector\":{"), upsert);
     assertFalse(upsert.contains("\"cdc\":"), upsert);
+    // A file given a deletion vector keeps its statistics, as bounds that are no longer tight.
+    List<JsonNode> marked = actions(upsert, "add").stream().filter(add -> add.has("deletionVector")).toList();
+    assertEquals(2, marked.size(), upsert);
+    for (JsonNode add : marked) {
+      JsonNode stats = JSON.readTree(add.get("stats").asText());
+      assertEquals(2, stats.get("numRecords").asLong(), upsert);
+      assertTrue(stats.get("minValues").has("id") && stats.get("maxValues").has("version"), upsert);
+      assertFalse(stats.get("tightBounds").asBoolean(), upsert);
+    }
+  }
+
+  @Test
+  void theFewRowsOfAnUpsertAreWrittenInOneFile() throws IOException {
+    SparkSession spark = TestSpark.session();
+    String path = TestSpark.newFolder("delta-key-replacement-").resolve("few").toString();
+    TableWriter writer = TableFormats.get("delta").writer(spark,
+        new TableAddress("few", "replace.few", Optional.of(path), Optional.empty(), Map.of()),
+        new TableLayout(List.of("id"), Optional.empty(), List.of(), Storage.MERGE_ON_READ));
+    writer.upsert(rows("1|created|1", "2|created|1", "3|created|2").repartition(3), context(1));
+    writer.upsert(rows("2|paid|1", "4|created|2", "5|created|2").repartition(3), context(2));
+
+    assertEquals(List.of("1|created|1", "2|paid|1", "3|created|2", "4|created|2", "5|created|2"), stored(spark, path));
+    String upsert = Files.readString(Path.of(path, "_delta_log", String.format("%020d.json", 1)));
+    assertEquals(1, actions(upsert, "add").stream().filter(add -> !add.has("deletionVector")).count(), upsert);
+  }
+
+  /** The actions of one kind in a commit of the log. */
+  private static List<JsonNode> actions(String commit, String kind) throws IOException {
+    List<JsonNode> actions = new ArrayList<>();
+    for (String line : commit.split("\n")) {
+      JsonNode action = JSON.readTree(line);
+      if (action.has(kind)) {
+        actions.add(action.get(kind));
+      }
+    }
+    return actions;
   }
 
   /** Rows from {@code "1|created|2|5"}: id, status, day of January 2026, version ({@code -} for null). */
