@@ -1,7 +1,9 @@
 package dev.lakepipe.pipelines.bench;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.Runs;
@@ -31,15 +33,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,6 +53,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,11 +68,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * its production to the moment the reader first sees it in the table, over the events produced after a warm-up (the
  * first micro-batches of a JVM run interpreted code and build each format's state), those of the warm-up reported
  * apart; the rate is the events the reader saw per second; beside them, how long the micro-batches that ended after
- * the warm-up took to write. One JSON line per format, with the peak heap of the process beside.
+ * the warm-up took to write, and for each measured event the time from its production to the end of the
+ * micro-batch that committed it ({@code committed_*}: the Kafka offsets each batch read up to are in its query's
+ * progress), which leaves out how long the reader takes to plan and read each new version. One JSON line per format,
+ * with the peak heap of the process beside.
  */
 @Command(name = "streaming", mixinStandardHelpOptions = true,
     description = {"Kafka -> Hudi / Delta / Iceberg with a processing-time trigger: sustained events per second and"
-        + " end-to-end freshness (event produced -> visible to a reader of the table), one JSON line per format.",
+        + " end-to-end freshness (event produced -> visible to a reader of the table; -> committed), one JSON line"
+        + " per format.",
         "Starts a local Kafka broker (module kafka-broker) unless --bootstrap-servers names one."})
 final class StreamingBench implements Callable<Integer> {
   private static final long POLL_MILLIS = 200;
@@ -204,12 +215,14 @@ final class StreamingBench implements Callable<Integer> {
     int warmupEvents = rate * warmupSeconds;
     int events = warmupEvents + rate * seconds;
     long[] producedAt = new long[events];
+    SentRecords sent = new SentRecords(events);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     List<EndedBatch> batches = Collections.synchronizedList(new ArrayList<>());
     Thread runner = new Thread(() -> {
       try {
         new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(RunOptions.currentHour(), RunMode.STREAMING),
-            node -> { }, batch -> batches.add(new EndedBatch(System.currentTimeMillis(), batch.seconds())));
+            node -> { }, batch -> batches.add(new EndedBatch(batch.batchId(), System.currentTimeMillis(),
+                batch.seconds())));
       } catch (RuntimeException e) {
         failure.set(e);
       }
@@ -217,7 +230,7 @@ final class StreamingBench implements Callable<Integer> {
     runner.start();
     // A first event creates the table; the measured ones start after it, so that creating it is not measured.
     CountDownLatch tableCreated = new CountDownLatch(1);
-    Thread producer = new Thread(() -> produce(servers, topic, producedAt, tableCreated), "bench-producer");
+    Thread producer = new Thread(() -> produce(servers, topic, producedAt, sent, tableCreated), "bench-producer");
     producer.start();
     while (latestCommit(reader).isEmpty() && failure.get() == null && runner.isAlive()) {
       Thread.sleep(POLL_MILLIS);
@@ -241,7 +254,8 @@ final class StreamingBench implements Callable<Integer> {
       }
       seen = latest;
       long now = System.currentTimeMillis();
-      Row newest = reader.snapshot().agg(max("seq")).head();
+      // Only the events not seen yet: formats skip the files that hold none, as a consumer reading what is new would.
+      Row newest = reader.snapshot().where(col("seq").geq(visible)).agg(max("seq")).head();
       int upTo = newest.isNullAt(0) ? -1 : (int) Math.min(newest.getLong(0), events - 1);
       for (int seq = visible; seq <= upTo; seq++) {
         visibleAt[seq] = now;
@@ -249,18 +263,19 @@ final class StreamingBench implements Callable<Integer> {
       visible = Math.max(visible, upTo + 1);
     }
     producer.join();
-    stopQueries(spark, job.name());
+    List<StreamingQuery> stopped = stopQueries(spark, job.name());
     runner.join();
     if (failure.get() != null) {
       throw failure.get();
     }
+    long[] committedAt = committedAt(sent, stopped, batches, topic);
     long warmedUpAt = warmupEvents < events ? producedAt[warmupEvents] : Long.MAX_VALUE;
     double[] batchSeconds;
     synchronized (batches) {
       batchSeconds = batches.stream().filter(batch -> batch.endedAt() > warmedUpAt).mapToDouble(EndedBatch::seconds)
           .sorted().toArray();
     }
-    return measurement(format, producedAt, visibleAt, visible, warmupEvents, batchSeconds,
+    return measurement(format, producedAt, visibleAt, committedAt, visible, warmupEvents, batchSeconds,
         MemoryPeaks.peakHeapMegabytes(), job.streaming().interval().toMillis() / 1e3);
   }
 
@@ -277,8 +292,8 @@ final class StreamingBench implements Callable<Integer> {
    * @param warmupEvents the first events, produced during the warm-up: left out of the measured figures
    * @param batchSeconds the seconds of each micro-batch that ended after the warm-up, sorted
    */
-  private Measurement measurement(String format, long[] producedAt, long[] visibleAt, int visible, int warmupEvents,
-      double[] batchSeconds, double peakHeapMb, double intervalSeconds) {
+  private Measurement measurement(String format, long[] producedAt, long[] visibleAt, long[] committedAt, int visible,
+      int warmupEvents, double[] batchSeconds, double peakHeapMb, double intervalSeconds) {
     int warmedUp = Math.min(warmupEvents, visible);
     double[] warmup = new double[warmedUp];
     double[] freshness = new double[visible - warmedUp];
@@ -304,18 +319,73 @@ final class StreamingBench implements Callable<Integer> {
     double rateSeen = span == 0 ? Double.NaN : (visible - first) / span;
     Arrays.sort(freshness);
     Arrays.sort(warmup);
+    // From production to the commit of the micro-batch that held the event, whenever a reader reads it.
+    double[] committed = IntStream.range(warmedUp, visible).filter(seq -> committedAt[seq] > 0)
+        .mapToDouble(seq -> (committedAt[seq] - producedAt[seq]) / 1e3).sorted().toArray();
     return new Measurement(String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
             + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\",\"warmup_s\":%d,\"warmup_freshness_p50_s\":%.2f,"
-            + "\"warmup_freshness_p95_s\":%.2f,\"batches\":%d,\"batch_p50_s\":%.2f,\"batch_p95_s\":%.2f}",
+            + "\"warmup_freshness_p95_s\":%.2f,\"batches\":%d,\"batch_p50_s\":%.2f,\"batch_p95_s\":%.2f,"
+            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
         producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95),
-        batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95)),
+        batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95),
+        percentile(committed, 0.50), percentile(committed, 0.95)),
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
-  /** A micro-batch: when it ended (epoch milliseconds) and how many seconds it took. */
-  private record EndedBatch(long endedAt, double seconds) {}
+  /** A micro-batch: its id, when it ended, after its commit (epoch milliseconds), and how many seconds it took. */
+  private record EndedBatch(long batchId, long endedAt, double seconds) {}
+
+  /** Where the broker put each event: its partition and offset, -1 until acknowledged. */
+  private record SentRecords(int[] partitions, long[] offsets) {
+    SentRecords(int events) {
+      this(new int[events], new long[events]);
+      Arrays.fill(offsets, -1);
+    }
+  }
+
+  /**
+   * For each event, when the first micro-batch whose offsets took it in ended (epoch milliseconds; 0 for none):
+   * the offsets each batch read up to are in its query's recent progress.
+   */
+  private static long[] committedAt(SentRecords sent, List<StreamingQuery> queries, List<EndedBatch> batches,
+      String topic) {
+    Map<Long, Long> endedAt = new HashMap<>();
+    synchronized (batches) {
+      batches.forEach(batch -> endedAt.put(batch.batchId(), batch.endedAt()));
+    }
+    // Each batch's end offsets per partition, in batch order.
+    TreeMap<Long, Map<Integer, Long>> ends = new TreeMap<>();
+    for (StreamingQuery query : queries) {
+      for (StreamingQueryProgress progress : query.recentProgress()) {
+        if (progress.sources().length == 1 && progress.numInputRows() > 0 && endedAt.containsKey(progress.batchId())) {
+          ends.put(progress.batchId(), endOffsets(progress.sources()[0].endOffset(), topic));
+        }
+      }
+    }
+    long[] committed = new long[sent.offsets().length];
+    for (int seq = 0; seq < committed.length; seq++) {
+      int partition = sent.partitions()[seq];
+      long offset = sent.offsets()[seq];
+      committed[seq] = offset < 0 ? 0 : ends.entrySet().stream()
+          .filter(batch -> batch.getValue().getOrDefault(partition, -1L) > offset)
+          .mapToLong(batch -> endedAt.get(batch.getKey())).findFirst().orElse(0);
+    }
+    return committed;
+  }
+
+  /** The offsets a Kafka source's progress gives for one topic: {"topic":{"0":123,"1":456}}. */
+  private static Map<Integer, Long> endOffsets(String json, String topic) {
+    try {
+      Map<Integer, Long> offsets = new HashMap<>();
+      new ObjectMapper().readTree(json).path(topic).fields()
+          .forEachRemaining(field -> offsets.put(Integer.parseInt(field.getKey()), field.getValue().asLong()));
+      return offsets;
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable Kafka offsets in a streaming progress: " + json, e);
+    }
+  }
 
   /** One run at one rate: its JSON line, and what tells whether the format kept up. */
   private record Measurement(String json, int events, int visible, double lagGrowthSeconds,
@@ -338,7 +408,8 @@ final class StreamingBench implements Callable<Integer> {
    * Sends a first event (sequence -1), then, once the table exists, one event every 1/rate s, recording when each
    * was handed to the producer.
    */
-  private void produce(String servers, String topic, long[] producedAt, CountDownLatch tableCreated) {
+  private void produce(String servers, String topic, long[] producedAt, SentRecords sent,
+      CountDownLatch tableCreated) {
     Properties properties = new Properties();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -354,7 +425,13 @@ final class StreamingBench implements Callable<Integer> {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
         producedAt[seq] = System.currentTimeMillis();
-        producer.send(new ProducerRecord<>(topic, event(seq, random, producedAt[seq])));
+        int sequence = seq;
+        producer.send(new ProducerRecord<>(topic, event(seq, random, producedAt[seq])), (record, error) -> {
+          if (error == null) {
+            sent.partitions()[sequence] = record.partition();
+            sent.offsets()[sequence] = record.offset();
+          }
+        });
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -367,16 +444,17 @@ final class StreamingBench implements Callable<Integer> {
         random.nextInt(500), random.nextInt(100), Instant.ofEpochMilli(producedAt));
   }
 
-  private static void stopQueries(SparkSession spark, String pipeline) {
-    List<StreamingQuery> queries = new ArrayList<>(Arrays.asList(spark.streams().active()));
+  /** Stops the pipeline's queries; returns them, whose progress stays readable. */
+  private static List<StreamingQuery> stopQueries(SparkSession spark, String pipeline) {
+    List<StreamingQuery> queries = Arrays.stream(spark.streams().active())
+        .filter(query -> query.name() != null && query.name().startsWith(pipeline + ".")).toList();
     for (StreamingQuery query : queries) {
-      if (query.name() != null && query.name().startsWith(pipeline + ".")) {
-        try {
-          query.stop();
-        } catch (TimeoutException e) {
-          // The run ends with the JVM.
-        }
+      try {
+        query.stop();
+      } catch (TimeoutException e) {
+        // The run ends with the JVM.
       }
     }
+    return queries;
   }
 }
