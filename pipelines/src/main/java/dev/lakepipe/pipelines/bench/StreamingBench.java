@@ -9,6 +9,7 @@ import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.Commit;
+import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.format.TableFormat;
@@ -68,9 +69,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * its production to the moment the reader first sees it in the table, over the events produced after a warm-up (the
  * first micro-batches of a JVM run interpreted code and build each format's state), those of the warm-up reported
  * apart; the rate is the events the reader saw per second; beside them, how long the micro-batches that ended after
- * the warm-up took to write, and for each measured event the time from its production to the end of the
- * micro-batch that committed it ({@code committed_*}: the Kafka offsets each batch read up to are in its query's
- * progress), which leaves out how long the reader takes to plan and read each new version. One JSON line per format,
+ * the warm-up took to write, and for each measured event the time from its production to the commit of the
+ * micro-batch that took it in ({@code committed_*}: the Kafka offsets each batch read up to are in its query's
+ * progress, the time of its commit in the table's history), which leaves out how long the reader takes to plan and
+ * read each new version, and the table services that end a batch after its commit. One JSON line per format,
  * with the peak heap of the process beside.
  */
 @Command(name = "streaming", mixinStandardHelpOptions = true,
@@ -80,6 +82,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "Starts a local Kafka broker (module kafka-broker) unless --bootstrap-servers names one."})
 final class StreamingBench implements Callable<Integer> {
   private static final long POLL_MILLIS = 200;
+  /** The spec's Kafka source. */
+  private static final String SOURCE = "order_events";
   private static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(2);
   private static final String[] STATUSES = {"created", "paid", "shipped", "delivered"};
 
@@ -200,8 +204,8 @@ final class StreamingBench implements Callable<Integer> {
             "name=bench_streaming_" + format + "_" + rate,
             "streaming.trigger=processing-time",
             "streaming.interval=" + interval,
-            "sources.order_events.options.bootstrap-servers=\"" + servers + "\"",
-            "sources.order_events.options.topics=" + topic,
+            "sources." + SOURCE + ".options.bootstrap-servers=\"" + servers + "\"",
+            "sources." + SOURCE + ".options.topics=" + topic,
             "targets.orders_live.format=" + format,
             "targets.orders_live.table=bench.orders_" + format + "_" + rate)));
     SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings()));
@@ -221,8 +225,7 @@ final class StreamingBench implements Callable<Integer> {
     Thread runner = new Thread(() -> {
       try {
         new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(RunOptions.currentHour(), RunMode.STREAMING),
-            node -> { }, batch -> batches.add(new EndedBatch(batch.batchId(), System.currentTimeMillis(),
-                batch.seconds())));
+            node -> { }, batch -> batches.add(new EndedBatch(System.currentTimeMillis(), batch.seconds())));
       } catch (RuntimeException e) {
         failure.set(e);
       }
@@ -268,7 +271,7 @@ final class StreamingBench implements Callable<Integer> {
     if (failure.get() != null) {
       throw failure.get();
     }
-    long[] committedAt = committedAt(sent, stopped, batches, topic);
+    long[] committedAt = committedAt(sent, stopped, batchCommits(reader), topic);
     long warmedUpAt = warmupEvents < events ? producedAt[warmupEvents] : Long.MAX_VALUE;
     double[] batchSeconds;
     synchronized (batches) {
@@ -319,7 +322,7 @@ final class StreamingBench implements Callable<Integer> {
     double rateSeen = span == 0 ? Double.NaN : (visible - first) / span;
     Arrays.sort(freshness);
     Arrays.sort(warmup);
-    // From production to the commit of the micro-batch that held the event, whenever a reader reads it.
+    // From production to the commit of the micro-batch that took the event in, whenever a reader reads it.
     double[] committed = IntStream.range(warmedUp, visible).filter(seq -> committedAt[seq] > 0)
         .mapToDouble(seq -> (committedAt[seq] - producedAt[seq]) / 1e3).sorted().toArray();
     return new Measurement(String.format(Locale.ROOT, "{\"format\":\"%s\",\"events_per_s\":%.1f,\"freshness_p50_s\":%.2f,"
@@ -334,8 +337,8 @@ final class StreamingBench implements Callable<Integer> {
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
-  /** A micro-batch: its id, when it ended, after its commit (epoch milliseconds), and how many seconds it took. */
-  private record EndedBatch(long batchId, long endedAt, double seconds) {}
+  /** A micro-batch: when it ended (epoch milliseconds) and how many seconds it took. */
+  private record EndedBatch(long endedAt, double seconds) {}
 
   /** Where the broker put each event: its partition and offset, -1 until acknowledged. */
   private record SentRecords(int[] partitions, long[] offsets) {
@@ -346,20 +349,18 @@ final class StreamingBench implements Callable<Integer> {
   }
 
   /**
-   * For each event, when the first micro-batch whose offsets took it in ended (epoch milliseconds; 0 for none):
-   * the offsets each batch read up to are in its query's recent progress.
+   * For each event, when the commit of the first micro-batch whose offsets took it in was made (epoch milliseconds;
+   * 0 for none): the offsets each batch read up to are in its query's recent progress.
+   *
+   * @param commits the time of each batch's commit, by batch id
    */
-  private static long[] committedAt(SentRecords sent, List<StreamingQuery> queries, List<EndedBatch> batches,
+  private static long[] committedAt(SentRecords sent, List<StreamingQuery> queries, Map<Long, Long> commits,
       String topic) {
-    Map<Long, Long> endedAt = new HashMap<>();
-    synchronized (batches) {
-      batches.forEach(batch -> endedAt.put(batch.batchId(), batch.endedAt()));
-    }
-    // Each batch's end offsets per partition, in batch order.
+    // Each committed batch's end offsets per partition, in batch order.
     TreeMap<Long, Map<Integer, Long>> ends = new TreeMap<>();
     for (StreamingQuery query : queries) {
       for (StreamingQueryProgress progress : query.recentProgress()) {
-        if (progress.sources().length == 1 && progress.numInputRows() > 0 && endedAt.containsKey(progress.batchId())) {
+        if (progress.sources().length == 1 && commits.containsKey(progress.batchId())) {
           ends.put(progress.batchId(), endOffsets(progress.sources()[0].endOffset(), topic));
         }
       }
@@ -370,9 +371,24 @@ final class StreamingBench implements Callable<Integer> {
       long offset = sent.offsets()[seq];
       committed[seq] = offset < 0 ? 0 : ends.entrySet().stream()
           .filter(batch -> batch.getValue().getOrDefault(partition, -1L) > offset)
-          .mapToLong(batch -> endedAt.get(batch.getKey())).findFirst().orElse(0);
+          .mapToLong(batch -> commits.get(batch.getKey())).findFirst().orElse(0);
     }
     return committed;
+  }
+
+  /**
+   * The time of each micro-batch's commit, by batch id, from the table's history: every commit of a batch records
+   * it ({@code <query id>@<batch id>}), and its time is when readers can see it (Delta's commit file, Iceberg's
+   * snapshot, Hudi's completion), before the table services that end the batch.
+   */
+  private static Map<Long, Long> batchCommits(TableReader reader) {
+    Map<Long, Long> commits = new HashMap<>();
+    for (Commit commit : reader.commits()) {
+      CommitContext.checkpoint(commit.properties(), SOURCE)
+          .map(marker -> Long.parseLong(marker.substring(marker.lastIndexOf('@') + 1)))
+          .ifPresent(batch -> commits.merge(batch, commit.timestamp().toEpochMilli(), Math::min));
+    }
+    return commits;
   }
 
   /** The offsets a Kafka source's progress gives for one topic: {"topic":{"0":123,"1":456}}. */
