@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.cli.ExitCodes;
 import dev.lakepipe.format.Commit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamRunTest {
   @Test
-  void kafkaUpsertsEndInTheLatestStateOfEachKey() {
+  void kafkaUpsertsEndInTheLatestStateOfEachKey() throws IOException {
     OrderStream stream = new OrderStream("stream");
     // Order 1's newest event comes first; order 2 arrives on two partitions; three malformed records.
     stream.send(0, event(1, "paid", "10.00", 3), event(1, "created", "10.00", 1), event(2, "created", "20.00", 1),
@@ -49,6 +52,8 @@ class StreamRunTest {
       assertEquals(List.of("1|delivered|10.00|5", "2|shipped|20.00|4", "3|created|30.00|2", "4|created|40.00|6"),
           stream.rows(format), format);
     }
+    // The batch's records came from two partitions, and went through one task: one new file.
+    assertEquals(1, newDeltaFiles(stream), "data files the Delta commit of batch #1 added");
 
     // Nothing arrived: no batch, no commit.
     List<Optional<Commit>> before = FORMATS.stream().map(stream::latestCommit).toList();
@@ -56,5 +61,13 @@ class StreamRunTest {
     assertFalse(third.contains(" in, "), third);
     assertEquals(before, FORMATS.stream().map(stream::latestCommit).toList());
     FORMATS.forEach(format -> assertEquals(3, stream.quarantine(format).count(), format));
+  }
+
+  /** The data files the Delta target's latest commit added, not counting those given a deletion vector. */
+  private static long newDeltaFiles(OrderStream stream) throws IOException {
+    long version = Long.parseLong(stream.latestCommit("delta").orElseThrow().id());
+    return Files.readAllLines(Path.of(stream.target("delta").requirePath(), "_delta_log",
+            String.format("%020d.json", version))).stream()
+        .filter(action -> action.startsWith("{\"add\"") && !action.contains("\"deletionVector\"")).count();
   }
 }

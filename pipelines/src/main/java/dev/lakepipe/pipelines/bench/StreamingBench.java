@@ -42,6 +42,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -214,6 +215,9 @@ final class StreamingBench implements Callable<Integer> {
     TableAddress address = TableAddresses.resolve(job.settings(), tableFormat, target.name(), target.path(),
         target.table(), target.options());
     TableReader reader = tableFormat.reader(spark, address);
+    // The stream's thread reads the latest commit after each batch with a reader of its own.
+    TableReader committer = tableFormat.reader(spark, address);
+    Map<Long, Long> batchCommits = new ConcurrentHashMap<>();
     MemoryPeaks.resetPeaks();
 
     int warmupEvents = rate * warmupSeconds;
@@ -225,7 +229,11 @@ final class StreamingBench implements Callable<Integer> {
     Thread runner = new Thread(() -> {
       try {
         new PipelineRunner(spark).run(Plan.of(job), RunOptions.of(RunOptions.currentHour(), RunMode.STREAMING),
-            node -> { }, batch -> batches.add(new EndedBatch(System.currentTimeMillis(), batch.seconds())));
+            node -> { }, batch -> {
+              batches.add(new EndedBatch(System.currentTimeMillis(), batch.seconds()));
+              // Hudi archives old commits from its timeline: the batch's commit is taken now too.
+              latestCommit(committer).ifPresent(commit -> recordBatchCommit(commit, batchCommits));
+            });
       } catch (RuntimeException e) {
         failure.set(e);
       }
@@ -271,7 +279,8 @@ final class StreamingBench implements Callable<Integer> {
     if (failure.get() != null) {
       throw failure.get();
     }
-    long[] committedAt = committedAt(sent, stopped, batchCommits(reader), topic);
+    reader.commits().forEach(commit -> recordBatchCommit(commit, batchCommits));
+    long[] committedAt = committedAt(sent, stopped, batchCommits, topic);
     long warmedUpAt = warmupEvents < events ? producedAt[warmupEvents] : Long.MAX_VALUE;
     double[] batchSeconds;
     synchronized (batches) {
@@ -329,11 +338,11 @@ final class StreamingBench implements Callable<Integer> {
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
             + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\",\"warmup_s\":%d,\"warmup_freshness_p50_s\":%.2f,"
             + "\"warmup_freshness_p95_s\":%.2f,\"batches\":%d,\"batch_p50_s\":%.2f,\"batch_p95_s\":%.2f,"
-            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f}",
+            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f,\"committed_events\":%d}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
         producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95),
         batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95),
-        percentile(committed, 0.50), percentile(committed, 0.95)),
+        percentile(committed, 0.50), percentile(committed, 0.95), committed.length),
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
@@ -350,17 +359,17 @@ final class StreamingBench implements Callable<Integer> {
 
   /**
    * For each event, when the commit of the first micro-batch whose offsets took it in was made (epoch milliseconds;
-   * 0 for none): the offsets each batch read up to are in its query's recent progress.
+   * 0 when that commit is not known): the offsets each batch read up to are in its query's recent progress.
    *
    * @param commits the time of each batch's commit, by batch id
    */
   private static long[] committedAt(SentRecords sent, List<StreamingQuery> queries, Map<Long, Long> commits,
       String topic) {
-    // Each committed batch's end offsets per partition, in batch order.
+    // Each batch's end offsets per partition, in batch order.
     TreeMap<Long, Map<Integer, Long>> ends = new TreeMap<>();
     for (StreamingQuery query : queries) {
       for (StreamingQueryProgress progress : query.recentProgress()) {
-        if (progress.sources().length == 1 && commits.containsKey(progress.batchId())) {
+        if (progress.sources().length == 1 && progress.numInputRows() > 0) {
           ends.put(progress.batchId(), endOffsets(progress.sources()[0].endOffset(), topic));
         }
       }
@@ -371,24 +380,20 @@ final class StreamingBench implements Callable<Integer> {
       long offset = sent.offsets()[seq];
       committed[seq] = offset < 0 ? 0 : ends.entrySet().stream()
           .filter(batch -> batch.getValue().getOrDefault(partition, -1L) > offset)
-          .mapToLong(batch -> commits.get(batch.getKey())).findFirst().orElse(0);
+          .mapToLong(batch -> commits.getOrDefault(batch.getKey(), 0L)).findFirst().orElse(0);
     }
     return committed;
   }
 
   /**
-   * The time of each micro-batch's commit, by batch id, from the table's history: every commit of a batch records
-   * it ({@code <query id>@<batch id>}), and its time is when readers can see it (Delta's commit file, Iceberg's
-   * snapshot, Hudi's completion), before the table services that end the batch.
+   * Records the time of a micro-batch's commit by its batch id: every commit of a batch records it ({@code <query
+   * id>@<batch id>}), and its time is when readers can see it (Delta's commit file, Iceberg's snapshot, Hudi's
+   * completion), before the table services that end the batch.
    */
-  private static Map<Long, Long> batchCommits(TableReader reader) {
-    Map<Long, Long> commits = new HashMap<>();
-    for (Commit commit : reader.commits()) {
-      CommitContext.checkpoint(commit.properties(), SOURCE)
-          .map(marker -> Long.parseLong(marker.substring(marker.lastIndexOf('@') + 1)))
-          .ifPresent(batch -> commits.merge(batch, commit.timestamp().toEpochMilli(), Math::min));
-    }
-    return commits;
+  private static void recordBatchCommit(Commit commit, Map<Long, Long> batchCommits) {
+    CommitContext.checkpoint(commit.properties(), SOURCE)
+        .map(marker -> Long.parseLong(marker.substring(marker.lastIndexOf('@') + 1)))
+        .ifPresent(batch -> batchCommits.merge(batch, commit.timestamp().toEpochMilli(), Math::min));
   }
 
   /** The offsets a Kafka source's progress gives for one topic: {"topic":{"0":123,"1":456}}. */
