@@ -125,6 +125,11 @@ final class HudiWriter extends AbstractTableWriter {
 
   private static final ConfigProperty<String> RECONCILE_PARALLELISM =
       HoodieIndexConfig.GLOBAL_INDEX_RECONCILE_PARALLELISM;
+  private static final List<String> ONE_TASK_SHUFFLES = Stream.of(HoodieWriteConfig.UPSERT_PARALLELISM_VALUE,
+      HoodieWriteConfig.INSERT_PARALLELISM_VALUE, HoodieWriteConfig.DELETE_PARALLELISM_VALUE,
+      HoodieIndexConfig.BLOOM_INDEX_PARALLELISM, HoodieIndexConfig.SIMPLE_INDEX_PARALLELISM,
+      HoodieWriteConfig.MARKERS_DELETE_PARALLELISM_VALUE, HoodieWriteConfig.FINALIZE_WRITE_PARALLELISM_VALUE)
+      .map(ConfigProperty::key).toList();
 
   private final SparkSession spark;
   private final HudiReader table;
@@ -343,8 +348,14 @@ final class HudiWriter extends AbstractTableWriter {
     if (!layout.keys().isEmpty() && !operation.equals("delete") && !List.of(rows.columns()).contains(DELETED)) {
       rows = rows.withColumn(DELETED, nullable(false));
     }
+    Map<String, String> options = options(operation, context);
+    // Rows that come as one partition (a small micro-batch) go through Hudi's shuffles in one task each, not in the
+    // session's shuffle partitions; the spec's settings win.
+    if (rows.queryExecution().executedPlan().outputPartitioning().numPartitions() == 1) {
+      ONE_TASK_SHUFFLES.forEach(key -> options.putIfAbsent(key, "1"));
+    }
     // Append keeps the table and its history; the operation decides what is replaced.
-    rows.write().format("hudi").options(options(operation, context)).mode(SaveMode.Append).save(address.requirePath());
+    rows.write().format("hudi").options(options).mode(SaveMode.Append).save(address.requirePath());
   }
 
   private Map<String, String> options(String operation, CommitContext context) {
