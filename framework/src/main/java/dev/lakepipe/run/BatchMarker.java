@@ -9,7 +9,7 @@ import java.util.Optional;
  * id>@<batch id>}: Structured Streaming retries a batch with the same id after a failure, and the query id stays
  * the same across restarts from one checkpoint, so a batch whose marker the table already holds is skipped.
  */
-record BatchMarker(String queryId, long batchId) {
+public record BatchMarker(String queryId, long batchId) {
   private static final String SEPARATOR = "@";
 
   String encode() {
@@ -21,8 +21,13 @@ record BatchMarker(String queryId, long batchId) {
    * query (another checkpoint) or of a batch run never does.
    */
   boolean heldBy(Optional<Commit> commit, String source) {
-    return commit.flatMap(c -> CommitContext.checkpoint(c.properties(), source)).flatMap(BatchMarker::decode)
+    return commit.flatMap(c -> of(c, source))
         .filter(held -> held.queryId.equals(queryId) && held.batchId >= batchId).isPresent();
+  }
+
+  /** The micro-batch of the source that the commit holds; empty for a commit of a batch run. */
+  public static Optional<BatchMarker> of(Commit commit, String source) {
+    return CommitContext.checkpoint(commit.properties(), source).flatMap(BatchMarker::decode);
   }
 
   private static Optional<BatchMarker> decode(String text) {

@@ -9,7 +9,6 @@ import dev.lakepipe.cli.MemoryPeaks;
 import dev.lakepipe.cli.Runs;
 import dev.lakepipe.cli.VerboseOption;
 import dev.lakepipe.format.Commit;
-import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableAddresses;
 import dev.lakepipe.format.TableFormat;
@@ -17,6 +16,7 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.kafka.broker.LocalKafkaBroker;
 import dev.lakepipe.plan.Plan;
+import dev.lakepipe.run.BatchMarker;
 import dev.lakepipe.run.PipelineRunner;
 import dev.lakepipe.run.RunMode;
 import dev.lakepipe.run.RunOptions;
@@ -33,8 +33,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -391,9 +391,8 @@ final class StreamingBench implements Callable<Integer> {
    * completion), before the table services that end the batch.
    */
   private static void recordBatchCommit(Commit commit, Map<Long, Long> batchCommits) {
-    CommitContext.checkpoint(commit.properties(), SOURCE)
-        .map(marker -> Long.parseLong(marker.substring(marker.lastIndexOf('@') + 1)))
-        .ifPresent(batch -> batchCommits.merge(batch, commit.timestamp().toEpochMilli(), Math::min));
+    BatchMarker.of(commit, SOURCE)
+        .ifPresent(marker -> batchCommits.merge(marker.batchId(), commit.timestamp().toEpochMilli(), Math::min));
   }
 
   /** The offsets a Kafka source's progress gives for one topic: {"topic":{"0":123,"1":456}}. */
