@@ -5,19 +5,35 @@ import dev.lakepipe.spec.Storage;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How a target table is organised: its record keys, the column whose greatest value wins among rows of
- * the same key, its partition columns, how it stores updates and deletes, and what a write may change in its schema.
- * The storage is chosen when the first write creates the table; later writes keep the table's own.
+ * the same key, its partition columns, how it stores updates and deletes, what a write may change in its schema, and
+ * how many buckets per partition its keys are hashed into (formats that {@link
+ * dev.lakepipe.spec.FormatTraits#supportsBuckets() support buckets}). The storage and the buckets are chosen when the
+ * first write creates the table; later writes keep the table's own.
+ *
+ * @throws IllegalArgumentException when buckets are given without keys, with keys that leave out a partition column
+ *     (a key's bucket is within its partition), or fewer than 1
  */
 public record TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage,
-    SchemaEvolution schemaEvolution) {
+    SchemaEvolution schemaEvolution, OptionalInt buckets) {
   public TableLayout {
     keys = List.copyOf(keys);
     partitionBy = List.copyOf(partitionBy);
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(schemaEvolution, "schemaEvolution");
+    Objects.requireNonNull(buckets, "buckets");
+    if (buckets.isPresent() && (buckets.getAsInt() < 1 || keys.isEmpty() || !keys.containsAll(partitionBy))) {
+      throw new IllegalArgumentException("buckets (at least 1) need keys that name every partition column");
+    }
+  }
+
+  /** A layout without buckets. */
+  public TableLayout(List<String> keys, Optional<String> orderBy, List<String> partitionBy, Storage storage,
+      SchemaEvolution schemaEvolution) {
+    this(keys, orderBy, partitionBy, storage, schemaEvolution, OptionalInt.empty());
   }
 
   /** A layout with the default schema evolution ({@link SchemaEvolution#DEFAULT}). */
@@ -32,12 +48,17 @@ public record TableLayout(List<String> keys, Optional<String> orderBy, List<Stri
 
   /** This layout with another storage. */
   public TableLayout withStorage(Storage storage) {
-    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution);
+    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution, buckets);
   }
 
   /** This layout with another schema evolution. */
   public TableLayout withSchemaEvolution(SchemaEvolution schemaEvolution) {
-    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution);
+    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution, buckets);
+  }
+
+  /** This layout with its keys hashed into this many buckets per partition. */
+  public TableLayout withBuckets(int buckets) {
+    return new TableLayout(keys, orderBy, partitionBy, storage, schemaEvolution, OptionalInt.of(buckets));
   }
 
   public static TableLayout unkeyed(List<String> partitionBy) {

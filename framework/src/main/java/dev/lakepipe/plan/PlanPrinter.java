@@ -74,6 +74,7 @@ public final class PlanPrinter {
       if (!target.partitionBy().isEmpty()) {
         layout.add("partition-by " + String.join(",", target.partitionBy()));
       }
+      target.buckets().ifPresent(n -> layout.add("buckets " + n));
       out.append(String.format("  %-20s %-8s %-20s <- %s%n      %s%s%n", target.name(), target.format(),
           target.mode().specName(), target.from(), location, layout.isEmpty() ? "" : "  " + String.join("  ", layout)));
       if (formats.get(target.format()).supportsMergeOnRead()) {

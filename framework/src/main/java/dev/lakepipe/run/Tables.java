@@ -63,7 +63,7 @@ public final class Tables {
 
   static TableLayout layout(TargetSpec target) {
     return new TableLayout(target.keys(), target.orderBy(), target.partitionBy(), target.storage(),
-        target.schemaEvolution());
+        target.schemaEvolution(), target.buckets());
   }
 
   TableReader reader(SourceSpec source) {

@@ -39,6 +39,14 @@ public interface FormatTraits {
   }
 
   /**
+   * Whether targets of this format hash their keys into a fixed number of buckets per partition (a {@code buckets}
+   * key), so that a write finds the file of a key without looking it up. Not unless the format says so.
+   */
+  default boolean supportsBuckets() {
+    return false;
+  }
+
+  /**
    * Why the changes of a table of this format written with this storage cannot be read, or empty when they can
    * (for a format that {@link #supportsChangeReads()}): a spec must not read incrementally what it writes so.
    */

@@ -119,6 +119,9 @@ public final class SpecKeys {
       choice("storage", names(Storage.values(), Storage::specName), null, "Hudi, Delta, Iceberg: how updates and"
           + " deletes are stored. Default: merge-on-read for an upsert target fed by a source read incrementally or"
           + " streamed, copy-on-write otherwise."),
+      of("buckets", Type.INTEGER, "Hudi: hash the keys into this many buckets per partition (a bucket index): a write"
+          + " finds a key's file by its hash, without a lookup, and a merge-on-read table appends new keys to their"
+          + " bucket's log files. Needs keys that name every partition column; fixed when the table is created."),
       of("options", Type.SETTINGS, "Passed to the format's writer, over lakepipe's defaults."),
       new SpecKey("keys-from", Type.NAMED_STRING_MAPS, "By source: the target's key columns as SQL expressions over"
           + " that source, to find the keys a change of the source affects.", List.of(), Optional.empty(),

@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -362,6 +364,7 @@ final class SpecValidator {
     Optional<Storage> storage = storageName.flatMap(Storage::fromSpecName);
     storageName.filter(s -> storage.isEmpty()).ifPresent(s -> section.problem("storage", "unknown storage '" + s
         + "'" + Names.suggestion(s, Storage.specNames()) + " (known: " + String.join(", ", Storage.specNames()) + ")"));
+    OptionalInt buckets = buckets(section, keys, partitionBy);
     Map<String, String> options = section.settings("options");
     List<CheckSpec> checks = CheckSpecReader.read(section, relations);
     Optional<String> evolutionName = section.string("schema-evolution");
@@ -376,6 +379,10 @@ final class SpecValidator {
       if (section.has("storage") && !f.supportsMergeOnRead()) {
         section.problem("storage", f.name() + " files are rewritten whole; storage applies to "
             + String.join(", ", formatNames(FormatTraits::supportsMergeOnRead)));
+      }
+      if (section.has("buckets") && !f.supportsBuckets()) {
+        section.problem("buckets", f.name() + " tables have no buckets; buckets apply to "
+            + String.join(", ", formatNames(FormatTraits::supportsBuckets)));
       }
       if (section.has("schema-evolution") && !f.evolvesSchema()) {
         section.problem("schema-evolution", f.name() + " files keep no table schema; schema-evolution applies to "
@@ -417,7 +424,31 @@ final class SpecValidator {
         : "an upsert target that incremental or streaming runs maintain from " + String.join(", ", maintainedFrom));
     return Optional.of(new TargetSpec(name, from.orElse(""), format.get().name(), path, table, mode.get(), keys,
         orderBy, partitionBy, storage.orElse(maintainedFrom.isEmpty() ? Storage.COPY_ON_WRITE : Storage.MERGE_ON_READ),
-        storageDefault, options, keysFrom, checks, evolution.orElse(SchemaEvolution.DEFAULT), maintenance));
+        storageDefault, buckets, options, keysFrom, checks, evolution.orElse(SchemaEvolution.DEFAULT), maintenance));
+  }
+
+  /**
+   * A target's {@code buckets}: a whole number of at least 1, for a target with keys that name every partition
+   * column (a key's bucket is one of its partition's, so a key must never move to another partition).
+   */
+  private static OptionalInt buckets(SpecSection section, List<String> keys, List<String> partitionBy) {
+    OptionalDouble number = section.number("buckets");
+    if (number.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    double buckets = number.getAsDouble();
+    if (buckets < 1 || buckets > Integer.MAX_VALUE || buckets != Math.rint(buckets)) {
+      section.problem("buckets", "must be a whole number of buckets, at least 1");
+      return OptionalInt.empty();
+    }
+    if (keys.isEmpty()) {
+      section.problem("buckets", "buckets hash the keys: give the target keys");
+    } else if (!keys.containsAll(partitionBy)) {
+      section.problem("buckets", "a key's bucket is within its partition, so the keys must name every partition"
+          + " column (missing: " + String.join(", ", partitionBy.stream().filter(c -> !keys.contains(c)).toList())
+          + ")");
+    }
+    return OptionalInt.of((int) buckets);
   }
 
   /** The sources read incrementally or streamed that a target's rows come from, in name order. */

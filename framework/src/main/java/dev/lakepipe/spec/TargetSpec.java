@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -18,6 +19,8 @@ import java.util.TreeMap;
  * @param storage how the table stores updates and deletes (Hudi, Delta and Iceberg targets; file targets are
  *     {@link Storage#COPY_ON_WRITE})
  * @param storageDefault why the target has its storage when the spec does not name it; empty when it does
+ * @param buckets how many buckets per partition the keys are hashed into (formats that support buckets); empty for
+ *     none
  * @param keysFrom for incremental runs that refresh affected keys: per source, SQL expressions over the source's
  *     columns that give key columns of the target (not necessarily all), so that a changed source row names the
  *     target rows it affects; a source not listed maps by its columns named like the keys
@@ -37,6 +40,7 @@ public record TargetSpec(
     List<String> partitionBy,
     Storage storage,
     Optional<String> storageDefault,
+    OptionalInt buckets,
     Map<String, String> options,
     Map<String, Map<String, String>> keysFrom,
     List<CheckSpec> checks,

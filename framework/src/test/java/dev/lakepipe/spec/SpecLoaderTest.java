@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class SpecLoaderTest {
     TargetSpec orders = hocon.targets().get("orders");
     assertEquals(new TargetSpec("orders", "orders_latest", "hudi", Optional.empty(), Optional.of("dw.orders"),
         WriteMode.UPSERT, List.of("order_id"), Optional.of("updated_at"), List.of("order_date"),
-        Storage.MERGE_ON_READ, Optional.empty(), Map.of(), Map.of(), List.of(), SchemaEvolution.ADD_COLUMNS,
+        Storage.MERGE_ON_READ, Optional.empty(), OptionalInt.empty(), Map.of(), Map.of(), List.of(), SchemaEvolution.ADD_COLUMNS,
         MaintenanceSpec.DEFAULT), orders);
     TargetSpec gmv = hocon.targets().get("gmv_daily");
     assertEquals(List.of("order_date"), gmv.partitionBy());
@@ -57,6 +58,8 @@ class SpecLoaderTest {
       assertEquals(Storage.COPY_ON_WRITE, targets.get(target).storage(), target);
       assertEquals(Optional.of(notMaintained), targets.get(target).storageDefault(), target);
     }
+    assertEquals(OptionalInt.of(8), targets.get("shops").buckets());
+    assertEquals(OptionalInt.empty(), targets.get("pinned").buckets());
     assertEquals(Storage.COPY_ON_WRITE, targets.get("pinned").storage());
     assertEquals(Optional.empty(), targets.get("pinned").storageDefault());
 
@@ -67,6 +70,7 @@ class SpecLoaderTest {
         + " maintain from clicks)"), String.join("\n", plan));
     assertTrue(plan.contains("storage copy-on-write (default: " + notMaintained + ")"), String.join("\n", plan));
     assertTrue(plan.contains("storage copy-on-write"), String.join("\n", plan));
+    assertTrue(plan.contains("/wh/dw/shops  keys shop_id  buckets 8"), String.join("\n", plan));
     // Six targets, five of a table format; files have no storage to choose.
     assertEquals(5, plan.stream().filter(line -> line.startsWith("storage ")).count(), String.join("\n", plan));
   }

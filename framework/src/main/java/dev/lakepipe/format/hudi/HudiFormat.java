@@ -27,6 +27,12 @@ public final class HudiFormat extends LakeTableFormat {
     super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), NOT_MAINTAINED);
   }
 
+  /** Hudi's bucket index: a key's file group is its hash modulo the buckets of its partition. */
+  @Override
+  public boolean supportsBuckets() {
+    return true;
+  }
+
   @Override
   public boolean supportsReadOptimized() {
     return true;

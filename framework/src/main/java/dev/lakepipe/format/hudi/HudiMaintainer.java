@@ -75,7 +75,8 @@ final class HudiMaintainer implements TableMaintainer {
 
   /**
    * Compacts every file slice with log files of a merge-on-read table (a copy-on-write table has none), then
-   * clusters the files smaller than the target size into files of that size.
+   * clusters the files smaller than the target size into files of that size, unless the table has buckets (one file
+   * group each).
    *
    * @throws IllegalArgumentException when Z-order columns are given: lakepipe clusters Hudi tables by size only (the
    *     spec validator refuses the key before)
@@ -92,6 +93,10 @@ final class HudiMaintainer implements TableMaintainer {
           client.compact(instant.get(), true);
         }
       });
+    }
+    if (reader.buckets().isPresent()) {
+      // A bucket is one file group, named by its number: clustering would write the rows into file groups of others.
+      return;
     }
     Map<String, String> clustering = new HashMap<>(
         Map.of(HoodieClusteringConfig.INLINE_CLUSTERING_MAX_COMMITS.key(), "1"));
@@ -158,7 +163,7 @@ final class HudiMaintainer implements TableMaintainer {
     HoodieTableMetaClient client = metaClient();
     Map<String, String> properties = new HashMap<>(HudiWriter.CLIENT_SETTINGS);
     properties.putAll(HudiWriter.indexSettings(fields(client.getTableConfig().getRecordKeyFields()),
-        fields(client.getTableConfig().getPartitionFields())));
+        fields(client.getTableConfig().getPartitionFields()), reader.buckets()));
     try {
       properties.put(HoodieWriteConfig.AVRO_SCHEMA_STRING.key(),
           new TableSchemaResolver(client).getTableAvroSchema().toString());

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
@@ -120,9 +121,12 @@ final class HudiReader extends AbstractTableReader {
     HoodieTableMetaClient client = metaClient().orElseThrow();
     HoodieTimeline commits = completedCommits(client);
     ZoneId zone = client.getTableConfig().getTimelineTimezone().getZoneId();
-    // Concurrent writers may complete out of requested order; Hudi 1.x orders changes by completion time.
-    return commits.getReverseOrderedInstantsByCompletionTime().findFirst()
-        .map(instant -> commit(instant, commits, zone));
+    return latestWrite(commits).map(instant -> commit(instant, commits, zone));
+  }
+
+  /** Concurrent writers may complete out of requested order; Hudi 1.x orders changes by completion time. */
+  private static Optional<HoodieInstant> latestWrite(HoodieTimeline commits) {
+    return commits.getReverseOrderedInstantsByCompletionTime().findFirst();
   }
 
   /**
@@ -230,11 +234,16 @@ final class HudiReader extends AbstractTableReader {
     }
   }
 
+  /** The write's {@link CommitContext#properties()}; the table's own settings that writes record are not among them. */
   private static Map<String, String> lakepipeProperties(HoodieInstant instant, HoodieTimeline commits) {
+    return extraMetadata(instant, commits).entrySet().stream()
+        .filter(entry -> entry.getKey().startsWith(CommitContext.PREFIX) && !entry.getKey().equals(HudiWriter.BUCKETS))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+
+  private static Map<String, String> extraMetadata(HoodieInstant instant, HoodieTimeline commits) {
     try {
-      return TimelineUtils.getCommitMetadata(instant, commits).getExtraMetadata().entrySet().stream()
-          .filter(entry -> entry.getKey().startsWith(CommitContext.PREFIX))
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      return TimelineUtils.getCommitMetadata(instant, commits).getExtraMetadata();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the metadata of Hudi commit " + instant, e);
     }
@@ -251,6 +260,17 @@ final class HudiReader extends AbstractTableReader {
     return client.getTableType() == HoodieTableType.MERGE_ON_READ
         ? commits.filter(instant -> !instant.getAction().equals(HoodieTimeline.COMMIT_ACTION))
         : commits;
+  }
+
+  /**
+   * The buckets per partition the table's keys are hashed into, as its latest write recorded them ({@link
+   * HudiWriter#BUCKETS}); empty for a table without buckets, or no table.
+   */
+  OptionalInt buckets() {
+    Optional<HoodieTimeline> commits = metaClient().map(HudiReader::completedCommits);
+    return commits.flatMap(timeline -> latestWrite(timeline)
+            .map(instant -> extraMetadata(instant, timeline).get(HudiWriter.BUCKETS)))
+        .map(n -> OptionalInt.of(Integer.parseInt(n))).orElse(OptionalInt.empty());
   }
 
   /** The table's type, or empty when there is no Hudi table at the path. */

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.apache.hudi.common.config.ConfigProperty;
 import org.apache.hudi.common.config.HoodieMetadataConfig;
@@ -58,8 +59,8 @@ import org.apache.spark.sql.types.TimestampType;
 /**
  * Writes a Hudi table with the Spark data source, one Hudi write operation per method. Every write passes
  * the table's whole configuration, so the first one creates the table with it; the spec's options win. The table
- * type follows the layout's storage when the table is created and the table itself afterwards; merge-on-read tables
- * compact inline every {@value #COMPACTION_DELTA_COMMITS} delta commits, so that reads stay fast.
+ * type and the buckets follow the layout when the table is created and the table itself afterwards; merge-on-read
+ * tables compact inline every {@value #COMPACTION_DELTA_COMMITS} delta commits, so that reads stay fast.
  */
 final class HudiWriter extends AbstractTableWriter {
   private static final String TABLE_TYPE = "hoodie.datasource.write.table.type";
@@ -107,6 +108,12 @@ final class HudiWriter extends AbstractTableWriter {
       HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "true",
       // The index finds keys without the bloom filters of the base files' footers.
       HoodieStorageConfig.PARQUET_WITH_BLOOM_FILTER_ENABLED.key(), "false");
+
+  /**
+   * The commit property in which every write of a table with buckets records how many it has per partition: Hudi
+   * keeps the count in no table setting, and every writer must hash into the same buckets.
+   */
+  static final String BUCKETS = CommitContext.PREFIX + "buckets";
 
   /**
    * What every write client of a table passes: the metadata table's indexes follow the last client that wrote, so
@@ -162,16 +169,37 @@ final class HudiWriter extends AbstractTableWriter {
 
   /**
    * The index settings of a table with these keys (none for a table without keys, which has no index and no
-   * metadata table) and partition columns (none for an unpartitioned table, whose one partition every key is looked
-   * up in). Every write client of a table must name the same settings, or Hudi drops the record-level index, or
+   * metadata table), partition columns (none for an unpartitioned table, whose one partition every key is looked
+   * up in) and buckets (keys hashed, not looked up). Every write client of a table must name the same settings, or Hudi drops the record-level index, or
    * the whole metadata table, or builds it again (a table written before with other settings takes these at its
    * next write).
    */
-  static Map<String, String> indexSettings(List<String> keys, List<String> partitionBy) {
+  static Map<String, String> indexSettings(List<String> keys, List<String> partitionBy, OptionalInt buckets) {
     if (keys.isEmpty()) {
       return NO_METADATA_TABLE;
     }
+    if (buckets.isPresent()) {
+      return bucketIndex(keys, buckets.getAsInt());
+    }
     return keys.containsAll(partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
+  }
+
+  /**
+   * Hudi's bucket index for a table whose keys name every partition column: a key's file group is the hash of the
+   * key modulo the buckets of its partition, so a write looks nothing up (no footers read, no metadata table), and a
+   * merge-on-read table appends new keys to their bucket's log files instead of starting a file group per write
+   * (measured: a micro-batch of ~400 rows in 5 Spark jobs instead of 10).
+   */
+  private static Map<String, String> bucketIndex(List<String> keys, int buckets) {
+    return Map.of(
+        "hoodie.index.type", "BUCKET",
+        "hoodie.index.bucket.engine", "SIMPLE",
+        "hoodie.bucket.index.num.buckets", Integer.toString(buckets),
+        // The keys are hashed; Hudi checks them against the record key option, which table services' clients need too.
+        "hoodie.datasource.write.recordkey.field", String.join(",", keys),
+        "hoodie.metadata.enable", "false",
+        HoodieWriteConfig.EMBEDDED_TIMELINE_SERVER_ENABLE.key(), "false",
+        HoodieStorageConfig.PARQUET_WITH_BLOOM_FILTER_ENABLED.key(), "false");
   }
 
   /** Hudi finds conflicts only under optimistic concurrency control, which needs a lock provider in the options. */
@@ -383,7 +411,9 @@ final class HudiWriter extends AbstractTableWriter {
       options.put("hoodie.datasource.write.hive_style_partitioning", "true");
     }
     options.put("hoodie.datasource.write.commitmeta.key.prefix", CommitContext.PREFIX);
-    options.putAll(indexSettings(layout.keys(), layout.partitionBy()));
+    OptionalInt buckets = buckets();
+    options.putAll(indexSettings(layout.keys(), layout.partitionBy(), buckets));
+    buckets.ifPresent(n -> options.put(BUCKETS, Integer.toString(n)));
     options.putAll(CLIENT_SETTINGS);
     options.putAll(context.properties());
     options.putAll(address.options());
@@ -397,6 +427,11 @@ final class HudiWriter extends AbstractTableWriter {
   private int reconcileParallelism() {
     return Math.min(Integer.parseInt(RECONCILE_PARALLELISM.defaultValue()),
         spark.sparkContext().defaultParallelism());
+  }
+
+  /** The table's own buckets once it exists; before, the layout's. */
+  private OptionalInt buckets() {
+    return table.tableType().isPresent() ? table.buckets() : layout.buckets();
   }
 
   /** The table's own type once it exists; before, the spec's option or else the layout's storage. */

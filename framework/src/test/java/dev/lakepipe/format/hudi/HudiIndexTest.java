@@ -8,6 +8,7 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
@@ -20,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -30,6 +34,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The index of a keyed Hudi table follows its keys: keys that name every partition column are looked up in the
@@ -37,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * keep the global record-level index in the metadata table, which finds a key in any partition and moves its row
  * when an upsert changes its partition. A table written with the record-level index takes the bloom index at its
  * next write, its rows intact and its metadata table gone. A table without keys keeps no metadata table. Only
- * bloom-indexed tables keep bloom filters in their base files, sized for their rows.
+ * bloom-indexed tables keep bloom filters in their base files, sized for their rows. A table with buckets hashes each
+ * key into one of its partition's buckets, one file group each, and keeps them through later writes and compaction.
  */
 class HudiIndexTest {
   /** Where Hudi keeps a base file's bloom filter in its Parquet footer. */
@@ -123,6 +130,38 @@ class HudiIndexTest {
     assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "the metadata table is gone");
   }
 
+  @ParameterizedTest
+  @EnumSource(Storage.class)
+  void bucketsHashEachKeyIntoOneOfItsPartitionsFileGroups(Storage storage) {
+    Path table = TestSpark.newFolder("hudi-buckets-").resolve("orders");
+    TableLayout layout = new TableLayout(List.of("id", "day"), Optional.of("version"), List.of("day"), storage)
+        .withBuckets(2);
+    TableWriter writer = TableFormats.get("hudi").writer(TestSpark.session(), address(table), layout);
+    writer.upsert(rows(RowFactory.create(1L, "d1", "created", 1), RowFactory.create(2L, "d1", "created", 1),
+        RowFactory.create(3L, "d2", "created", 1), RowFactory.create(5L, "d1", "created", 1)), context(1));
+    writer.upsert(rows(RowFactory.create(1L, "d1", "paid", 2), RowFactory.create(3L, "d2", "stale", 0),
+        RowFactory.create(4L, "d2", "created", 1)), context(2));
+    writer.delete(rows(RowFactory.create(2L, "d1", null, null)), context(3));
+    writer.upsertAndDelete(rows(RowFactory.create(5L, "d1", "paid", 2)), rows(RowFactory.create(4L, "d2", null,
+        null)), context(4));
+    // A writer whose layout names no buckets keeps the table's own.
+    TableWriter unbucketed = writer(table, List.of("id", "day"));
+    unbucketed.upsert(rows(RowFactory.create(1L, "d1", "shipped", 3), RowFactory.create(6L, "d2", "created", 1)),
+        context(5));
+
+    List<String> expected = List.of("1|d1|shipped|3", "3|d2|created|1", "5|d1|paid|2", "6|d2|created|1");
+    assertEquals(expected, stored(table));
+    assertBucketFileGroups(table, 2);
+    assertFalse(Files.exists(table.resolve(".hoodie/metadata")), "no metadata table is kept");
+
+    // Compaction merges the log files into each bucket's base file; no clustering moves rows between file groups.
+    TableFormats.get("hudi").maintainer(TestSpark.session(), address(table)).compact(OptionalLong.empty(), List.of());
+    assertEquals(expected, stored(table));
+    assertEquals(expected, stored(TestSpark.session().read().format("hudi")
+        .option("hoodie.datasource.query.type", "read_optimized").load(table.toString())), "all in base files");
+    assertBucketFileGroups(table, 2);
+  }
+
   @Test
   void aTableWithoutKeysKeepsNoMetadataTable() {
     Path table = TestSpark.newFolder("hudi-keyless-").resolve("orders");
@@ -141,9 +180,37 @@ class HudiIndexTest {
   }
 
   private static TableWriter writer(Path table, List<String> keys, List<String> partitionBy) {
-    return TableFormats.get("hudi").writer(TestSpark.session(),
-        new TableAddress("orders", "idx.orders", Optional.of(table.toString()), Optional.empty(), Map.of()),
+    return TableFormats.get("hudi").writer(TestSpark.session(), address(table),
         new TableLayout(keys, Optional.of("version"), partitionBy, Storage.MERGE_ON_READ));
+  }
+
+  private static TableAddress address(Path table) {
+    return new TableAddress("orders", "idx.orders", Optional.of(table.toString()), Optional.empty(), Map.of());
+  }
+
+  /**
+   * Every data file (base and log files) of every partition belongs to a file group named by its bucket, below the
+   * number of buckets, and the table has data files.
+   */
+  private static void assertBucketFileGroups(Path table, int buckets) {
+    try (Stream<Path> files = Files.walk(table)) {
+      Map<String, List<String>> groups = files.filter(file -> Files.isRegularFile(file)
+              && !table.relativize(file).startsWith(".hoodie") && !file.getFileName().toString().endsWith(".crc")
+              && !file.getFileName().toString().startsWith(".hoodie"))
+          .collect(Collectors.groupingBy(file -> table.relativize(file.getParent()).toString(),
+              Collectors.mapping(HudiIndexTest::fileGroup, Collectors.toList())));
+      assertEquals(Set.of("day=d1", "day=d2"), groups.keySet());
+      groups.forEach((partition, ids) -> ids.forEach(id -> assertTrue(
+          id.matches("\\d{8}-.*") && Integer.parseInt(id.substring(0, 8)) < buckets, partition + ": " + id)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The file group of a base file ({@code <group>_<token>_<instant>.parquet}) or log file ({@code .<group>_...}). */
+  private static String fileGroup(Path file) {
+    String name = file.getFileName().toString();
+    return (name.startsWith(".") ? name.substring(1) : name).split("_")[0];
   }
 
   private static Dataset<Row> rows(Row... rows) {
@@ -175,8 +242,11 @@ class HudiIndexTest {
   }
 
   private static List<String> stored(Path table) {
-    return TestSpark.session().read().format("hudi").load(table.toString())
-        .selectExpr("concat_ws('|', id, day, status, version)").collectAsList().stream()
+    return stored(TestSpark.session().read().format("hudi").load(table.toString()));
+  }
+
+  private static List<String> stored(Dataset<Row> rows) {
+    return rows.selectExpr("concat_ws('|', id, day, status, version)").collectAsList().stream()
         .map(row -> row.getString(0)).sorted().toList();
   }
 }

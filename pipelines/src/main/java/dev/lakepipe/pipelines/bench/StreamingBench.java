@@ -125,6 +125,11 @@ final class StreamingBench implements Callable<Integer> {
       + " ${DEFAULT-VALUE}).")
   int orders;
 
+  @Option(names = "--buckets", paramLabel = "N", defaultValue = "2", description = "Buckets of the target for the"
+      + " formats that hash keys into buckets (Hudi's bucket index), as a streaming target is best declared there;"
+      + " 0 for none (default: ${DEFAULT-VALUE}).")
+  int buckets;
+
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
       description = "An existing Kafka cluster to use instead of a local broker.")
   String bootstrapServers;
@@ -199,16 +204,21 @@ final class StreamingBench implements Callable<Integer> {
       throws InvalidSpecException, InterruptedException {
     String topic = "bench_" + format + "_" + System.currentTimeMillis();
     // One pipeline and table per format and rate: a streaming checkpoint belongs to one topic.
+    int targetBuckets = targetBuckets(format);
+    List<String> settings = new ArrayList<>(List.of(
+        "warehouse=\"" + warehouse + "\"",
+        "name=bench_streaming_" + format + "_" + rate,
+        "streaming.trigger=processing-time",
+        "streaming.interval=" + interval,
+        "sources." + SOURCE + ".options.bootstrap-servers=\"" + servers + "\"",
+        "sources." + SOURCE + ".options.topics=" + topic,
+        "targets.orders_live.format=" + format,
+        "targets.orders_live.table=bench.orders_" + format + "_" + rate));
+    if (targetBuckets > 0) {
+      settings.add("targets.orders_live.buckets=" + targetBuckets);
+    }
     JobSpec job = new SpecLoader(TableFormats.all(), System::getenv).load(spec, new SpecLoader.Options(
-        Optional.empty(), Optional.empty(), List.of(
-            "warehouse=\"" + warehouse + "\"",
-            "name=bench_streaming_" + format + "_" + rate,
-            "streaming.trigger=processing-time",
-            "streaming.interval=" + interval,
-            "sources." + SOURCE + ".options.bootstrap-servers=\"" + servers + "\"",
-            "sources." + SOURCE + ".options.topics=" + topic,
-            "targets.orders_live.format=" + format,
-            "targets.orders_live.table=bench.orders_" + format + "_" + rate)));
+        Optional.empty(), Optional.empty(), settings));
     SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings()));
     TargetSpec target = job.targets().get("orders_live");
     TableFormat tableFormat = TableFormats.get(format);
@@ -304,6 +314,11 @@ final class StreamingBench implements Callable<Integer> {
    * @param warmupEvents the first events, produced during the warm-up: left out of the measured figures
    * @param batchSeconds the seconds of each micro-batch that ended after the warm-up, sorted
    */
+  /** The buckets the target is given: {@code --buckets} for a format with buckets, else none (0). */
+  private int targetBuckets(String format) {
+    return TableFormats.get(format).supportsBuckets() ? buckets : 0;
+  }
+
   private Measurement measurement(String format, long[] producedAt, long[] visibleAt, long[] committedAt, int visible,
       int warmupEvents, double[] batchSeconds, double peakHeapMb, double intervalSeconds) {
     int warmedUp = Math.min(warmupEvents, visible);
@@ -338,11 +353,11 @@ final class StreamingBench implements Callable<Integer> {
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
             + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\",\"warmup_s\":%d,\"warmup_freshness_p50_s\":%.2f,"
             + "\"warmup_freshness_p95_s\":%.2f,\"batches\":%d,\"batch_p50_s\":%.2f,\"batch_p95_s\":%.2f,"
-            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f,\"committed_events\":%d}",
+            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f,\"committed_events\":%d,\"buckets\":%d}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
         producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95),
         batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95),
-        percentile(committed, 0.50), percentile(committed, 0.95), committed.length),
+        percentile(committed, 0.50), percentile(committed, 0.95), committed.length, targetBuckets(format)),
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
