@@ -160,6 +160,16 @@ class HudiIndexTest {
     assertEquals(expected, stored(TestSpark.session().read().format("hudi")
         .option("hoodie.datasource.query.type", "read_optimized").load(table.toString())), "all in base files");
     assertBucketFileGroups(table, 2);
+
+    // Full runs: a partition replaced, then the whole table; the keys written after them land in their buckets.
+    writer.overwritePartitions(rows(RowFactory.create(7L, "d1", "created", 1)), context(6));
+    assertEquals(List.of("3|d2|created|1", "6|d2|created|1", "7|d1|created|1"), stored(table));
+    writer.overwrite(rows(RowFactory.create(8L, "d1", "created", 1), RowFactory.create(9L, "d2", "created", 1)),
+        context(7));
+    writer.upsert(rows(RowFactory.create(8L, "d1", "paid", 2), RowFactory.create(10L, "d2", "created", 1)),
+        context(8));
+    assertEquals(List.of("10|d2|created|1", "8|d1|paid|2", "9|d2|created|1"), stored(table));
+    assertBucketFileGroups(table, 2);
   }
 
   @Test
