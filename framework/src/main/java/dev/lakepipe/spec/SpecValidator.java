@@ -374,6 +374,10 @@ final class SpecValidator {
             + String.join(", ", SchemaEvolution.specNames()) + ")"));
     MaintenanceSpec maintenance = section.child("maintenance", SpecKeys.names(SpecKeys.MAINTENANCE))
         .flatMap(block -> format.map(f -> MaintenanceSpec.read(block, f))).orElse(MaintenanceSpec.DEFAULT);
+    if (buckets.isPresent() && maintenance.targetFileSize().isPresent()) {
+      section.problem("buckets", "a bucket is one file group, which compaction does not split or merge:"
+          + " maintenance.target-file-size does not apply; give one or the other");
+    }
     format.ifPresent(f -> {
       checkAddress(section, f, path, table);
       if (section.has("storage") && !f.supportsMergeOnRead()) {
