@@ -73,7 +73,8 @@ class StreamRunTest {
   private static Set<String> hudiFileGroupBuckets(OrderStream stream) throws IOException {
     try (Stream<Path> files = Files.list(Path.of(stream.target("hudi").requirePath()))) {
       return files.map(file -> file.getFileName().toString()).filter(name -> !name.endsWith(".crc")
-          && (name.contains(".parquet") || name.contains(".log."))).map(name -> name.replaceFirst("^\\.", "").substring(0, 8))
+          && (name.contains(".parquet") || name.contains(".log.")))
+          .map(name -> name.replaceFirst("^\\.", "").substring(0, 8))
           .collect(Collectors.toSet());
     }
   }

@@ -36,8 +36,8 @@ class SpecLoaderTest {
     TargetSpec orders = hocon.targets().get("orders");
     assertEquals(new TargetSpec("orders", "orders_latest", "hudi", Optional.empty(), Optional.of("dw.orders"),
         WriteMode.UPSERT, List.of("order_id"), Optional.of("updated_at"), List.of("order_date"),
-        Storage.MERGE_ON_READ, Optional.empty(), OptionalInt.empty(), Map.of(), Map.of(), List.of(), SchemaEvolution.ADD_COLUMNS,
-        MaintenanceSpec.DEFAULT), orders);
+        Storage.MERGE_ON_READ, Optional.empty(), OptionalInt.empty(), Map.of(), Map.of(), List.of(),
+        SchemaEvolution.ADD_COLUMNS, MaintenanceSpec.DEFAULT), orders);
     TargetSpec gmv = hocon.targets().get("gmv_daily");
     assertEquals(List.of("order_date"), gmv.partitionBy());
     assertEquals(Storage.COPY_ON_WRITE, gmv.storage());

@@ -170,9 +170,9 @@ final class HudiWriter extends AbstractTableWriter {
   /**
    * The index settings of a table with these keys (none for a table without keys, which has no index and no
    * metadata table), partition columns (none for an unpartitioned table, whose one partition every key is looked
-   * up in) and buckets (keys hashed, not looked up). Every write client of a table must name the same settings, or Hudi drops the record-level index, or
-   * the whole metadata table, or builds it again (a table written before with other settings takes these at its
-   * next write).
+   * up in) and buckets (keys hashed, not looked up). Every write client of a table must name the same settings, or
+   * Hudi drops the record-level index, or the whole metadata table, or builds it again (a table written before with
+   * other settings takes these at its next write).
    */
   static Map<String, String> indexSettings(List<String> keys, List<String> partitionBy, OptionalInt buckets) {
     if (keys.isEmpty()) {
