@@ -40,6 +40,7 @@ import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.types.Types;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -263,7 +264,10 @@ final class DeleteFileChanges {
     result.add(col(ChangeSet.CHANGE_TYPE));
     result.add(col(ChangeSet.COMMIT_SEQ));
     Column[] columns = result.toArray(Column[]::new);
-    Dataset<Row> chosen = spark.createDataFrame(inEverySpelling(selection), SELECTION);
+    // From an RDD, not a local relation: Spark's analyzer and optimizer walk a local relation's rows in every rule
+    // and plan comparison, and an hour's selection holds tens of thousands (a second of the driver per change read).
+    Dataset<Row> chosen = spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(inEverySpelling(selection), 1), SELECTION);
     List<Dataset<Row>> parts = new ArrayList<>();
     if (!positionFiles.isEmpty()) {
       parts.add(scan(positionFiles.values(), rowType)
