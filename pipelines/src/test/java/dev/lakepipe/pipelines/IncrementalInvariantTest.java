@@ -57,6 +57,11 @@ abstract class IncrementalInvariantTest {
 
     /** Runs the spec into the target tables of a prefix; returns what it printed. */
     String run(String mode, Instant logicalTime, String targets) {
+      return run(mode, logicalTime, targets, Map.of());
+    }
+
+    /** Runs the spec into the target tables of a prefix, each target with these settings; returns what it printed. */
+    String run(String mode, Instant logicalTime, String targets, Map<String, String> targetSettings) {
       List<String> args = new ArrayList<>(List.of("run", SPEC, "--mode", mode, "--logical-time",
           logicalTime.toString(), "--set", "warehouse=" + TestSpark.warehouse(),
           "--set", "name=" + targets,
@@ -65,6 +70,8 @@ abstract class IncrementalInvariantTest {
       for (String target : TARGETS) {
         args.addAll(List.of("--set", "targets." + target + ".format=" + format,
             "--set", "targets." + target + ".table=" + targets + "." + target));
+        targetSettings.forEach((key, value) -> args.addAll(List.of("--set", "targets." + target + "." + key + "="
+            + value)));
       }
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
@@ -93,6 +100,15 @@ abstract class IncrementalInvariantTest {
   /** The format of the sources and targets. */
   abstract String format();
 
+  /** Settings of every target that the incremental runs maintain (the fresh full run's targets have none). */
+  Map<String, String> liveTargetSettings() {
+    return Map.of();
+  }
+
+  /** Checks what {@link #liveTargetSettings} asks of a target that the incremental runs maintained. */
+  void checkLiveTarget(TableAddress target) {
+  }
+
   @Test
   void hourlyIncrementsEndWhereAFreshFullRunDoes() {
     String format = format();
@@ -102,7 +118,7 @@ abstract class IncrementalInvariantTest {
     sources.tables.applyOrderEvents(generator.orderEvents(CONFIG.start(), daily));
     sources.tables.upsertShops(generator.shops());
     String live = "live_" + format;
-    sources.run("full", daily, live);
+    sources.run("full", daily, live, liveTargetSettings());
 
     for (int run = 1; run <= RUNS; run++) {
       Instant logicalTime = daily.plus(STEP.multipliedBy(run));
@@ -115,13 +131,13 @@ abstract class IncrementalInvariantTest {
         case 3 -> sources.tables.deleteShops(sql("SELECT 4L AS shop_id"));
         default -> { }
       }
-      String output = sources.run("incremental", logicalTime, live);
+      String output = sources.run("incremental", logicalTime, live, liveTargetSettings());
       assertTrue(output.contains("naming"), "affected keys were computed: " + output);
       // Only orders changed in the first run: order_detail takes their rows from their changes, not the table.
       assertEquals(run == 1, output.contains("only the latest images of its changed keys [order_id]"), output);
       if (run == RUNS) {
         Map<String, Commit> before = latestCommits(sources, live);
-        String rerun = sources.run("incremental", logicalTime, live);
+        String rerun = sources.run("incremental", logicalTime, live, liveTargetSettings());
         assertEquals(3, rerun.split("already done for this logical time", -1).length - 1, rerun);
         assertEquals(before, latestCommits(sources, live));
       }
@@ -133,6 +149,7 @@ abstract class IncrementalInvariantTest {
       List<String> expected = sources.rows(fresh, target);
       assertTrue(expected.size() > 20, target + " has rows to compare: " + expected.size());
       assertEquals(expected, sources.rows(live, target), target + " after " + RUNS + " increments");
+      checkLiveTarget(address(format, live + "." + target));
     }
   }
 

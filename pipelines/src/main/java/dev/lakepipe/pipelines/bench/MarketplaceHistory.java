@@ -57,16 +57,21 @@ final class MarketplaceHistory {
   /**
    * Loads the spec with its sources and targets in this format and database, and ingests the history.
    *
+   * @param buckets buckets per partition of each target (a format with buckets), or 0 for the spec's targets as
+   *     they are
    * @throws InvalidSpecException when the spec does not load
    */
   MarketplaceHistory(Path spec, Path warehouse, String format, String database, EcommerceGenerator.Config config,
-      Instant end) throws InvalidSpecException {
+      Instant end, int buckets) throws InvalidSpecException {
     List<String> sets = new ArrayList<>(List.of("warehouse=" + warehouse, "name=" + database,
         "sources.orders.format=" + format, "sources.orders.table=" + database + ".orders",
         "sources.shops.format=" + format, "sources.shops.table=" + database + ".shops"));
     for (String target : TARGETS) {
       sets.add("targets." + target + ".format=" + format);
       sets.add("targets." + target + ".table=" + database + "_out." + target);
+      if (buckets > 0) {
+        sets.add("targets." + target + ".buckets=" + buckets);
+      }
     }
     this.job = new SpecLoader(TableFormats.all(), System::getenv).load(spec,
         new SpecLoader.Options(Optional.empty(), Optional.empty(), sets));

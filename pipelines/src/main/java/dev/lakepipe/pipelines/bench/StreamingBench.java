@@ -310,15 +310,15 @@ final class StreamingBench implements Callable<Integer> {
     }
   }
 
-  /**
-   * @param warmupEvents the first events, produced during the warm-up: left out of the measured figures
-   * @param batchSeconds the seconds of each micro-batch that ended after the warm-up, sorted
-   */
   /** The buckets the target is given: {@code --buckets} for a format with buckets, else none (0). */
   private int targetBuckets(String format) {
     return TableFormats.get(format).supportsBuckets() ? buckets : 0;
   }
 
+  /**
+   * @param warmupEvents the first events, produced during the warm-up: left out of the measured figures
+   * @param batchSeconds the seconds of each micro-batch that ended after the warm-up, sorted
+   */
   private Measurement measurement(String format, long[] producedAt, long[] visibleAt, long[] committedAt, int visible,
       int warmupEvents, double[] batchSeconds, double peakHeapMb, double intervalSeconds) {
     int warmedUp = Math.min(warmupEvents, visible);
