@@ -11,6 +11,7 @@ import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.Storage;
+import dev.lakepipe.testing.HudiFileGroups;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -203,24 +203,9 @@ class HudiIndexTest {
    * number of buckets, and the table has data files.
    */
   private static void assertBucketFileGroups(Path table, int buckets) {
-    try (Stream<Path> files = Files.walk(table)) {
-      Map<String, List<String>> groups = files.filter(file -> Files.isRegularFile(file)
-              && !table.relativize(file).startsWith(".hoodie") && !file.getFileName().toString().endsWith(".crc")
-              && !file.getFileName().toString().startsWith(".hoodie"))
-          .collect(Collectors.groupingBy(file -> table.relativize(file.getParent()).toString(),
-              Collectors.mapping(HudiIndexTest::fileGroup, Collectors.toList())));
-      assertEquals(Set.of("day=d1", "day=d2"), groups.keySet());
-      groups.forEach((partition, ids) -> ids.forEach(id -> assertTrue(
-          id.matches("\\d{8}-.*") && Integer.parseInt(id.substring(0, 8)) < buckets, partition + ": " + id)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The file group of a base file ({@code <group>_<token>_<instant>.parquet}) or log file ({@code .<group>_...}). */
-  private static String fileGroup(Path file) {
-    String name = file.getFileName().toString();
-    return (name.startsWith(".") ? name.substring(1) : name).split("_")[0];
+    Map<String, List<String>> groups = HudiFileGroups.byPartition(table);
+    assertEquals(Set.of("day=d1", "day=d2"), groups.keySet());
+    HudiFileGroups.assertInBuckets(groups, buckets);
   }
 
   private static Dataset<Row> rows(Row... rows) {

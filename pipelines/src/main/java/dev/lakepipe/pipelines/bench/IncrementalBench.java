@@ -120,8 +120,8 @@ final class IncrementalBench implements Callable<Integer> {
   @Override
   public Integer call() throws InvalidSpecException, IOException {
     List<String> formats = format.equals("all") ? List.of("hudi", "delta", "iceberg") : List.of(format);
-    if (!TableFormats.all().keySet().containsAll(formats) || days < 4 || ordersPerDay < 1 || hours < 2 || rounds < 1 || buckets < 0
-        || upsertRows < 1 || Storage.fromSpecName(upsertStorage).isEmpty()) {
+    if (!TableFormats.all().keySet().containsAll(formats) || days < 4 || ordersPerDay < 1 || hours < 2 || rounds < 1
+        || buckets < 0 || upsertRows < 1 || Storage.fromSpecName(upsertStorage).isEmpty()) {
       throw new ParameterException(command.commandLine(), "--format must be hudi, delta, iceberg or all, --days at"
           + " least 4, --hours at least 2, --orders-per-day, --rounds and --upsert-rows positive, --buckets at least 0,"
           + " --upsert-storage "
@@ -223,15 +223,15 @@ final class IncrementalBench implements Callable<Integer> {
     return line;
   }
 
-  /**
-   * The full run, in turns as a plain Spark job and through lakepipe unless the overhead is skipped; puts the
-   * medians into the line and returns lakepipe's.
-   */
   /** The buckets per partition the targets are given: {@code --buckets} for a format with buckets, else none. */
   private int targetBuckets(String format) {
     return TableFormats.get(format).supportsBuckets() ? buckets : 0;
   }
 
+  /**
+   * The full run, in turns as a plain Spark job and through lakepipe unless the overhead is skipped; puts the
+   * medians into the line and returns lakepipe's.
+   */
   private double measureFullRuns(MarketplaceHistory history, String plainDatabase, SparkWork counter,
       Map<String, Object> line) {
     List<SparkWork.Counted<?>> lakepipe = new ArrayList<>();
