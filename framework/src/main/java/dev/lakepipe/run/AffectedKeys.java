@@ -30,6 +30,11 @@ import org.apache.spark.sql.Row;
 final class AffectedKeys {
   /** More distinct values than this in one key column are not turned into a filter (it would only be read whole). */
   static final int MAX_FILTER_VALUES = 20_000;
+  /**
+   * Up to this many affected keys are collected in one query, which gives every column's values; beyond it each
+   * column's values are collected on their own.
+   */
+  static final int MAX_COLLECTED_KEYS = 200_000;
 
   /**
    * The keys one source's changes name.
@@ -55,11 +60,12 @@ final class AffectedKeys {
       Dataset<Row> keys = views.detach(changes.selectExpr(columns.stream()
           .map(c -> "(" + mapping.get(c) + ") AS " + SqlMerge.quote(c)).toArray(String[]::new)).distinct());
       // Usually few keys: one query collects them all, and each column's values come from them.
-      List<Row> few = keys.limit(MAX_FILTER_VALUES + 1).collectAsList();
+      List<Row> few = keys.limit(MAX_COLLECTED_KEYS + 1).collectAsList();
+      boolean allCollected = few.size() <= MAX_COLLECTED_KEYS;
       Map<String, Optional<List<Object>>> values = new LinkedHashMap<>();
       for (int i = 0; i < columns.size(); i++) {
         List<Object> distinct;
-        if (few.size() <= MAX_FILTER_VALUES) {
+        if (allCollected) {
           int column = i;
           distinct = new ArrayList<>(few.stream().map(row -> row.get(column))
               .collect(Collectors.toCollection(LinkedHashSet::new)));
@@ -69,7 +75,7 @@ final class AffectedKeys {
         }
         values.put(columns.get(i), distinct.size() > MAX_FILTER_VALUES ? Optional.empty() : Optional.of(distinct));
       }
-      return new Part(source, columns, keys, values, few.size() <= MAX_FILTER_VALUES ? few.size() : keys.count());
+      return new Part(source, columns, keys, values, allCollected ? few.size() : keys.count());
     }
   }
 
@@ -127,6 +133,10 @@ final class AffectedKeys {
   Dataset<Row> wholeKeys(List<String> keys) {
     if (!namesWhole(keys)) {
       throw new IllegalStateException("a part names only some of the keys " + keys);
+    }
+    if (parts.size() == 1 && Set.copyOf(parts.get(0).columns()).equals(Set.copyOf(keys))) {
+      // The part's keys are distinct by these very columns.
+      return parts.get(0).keys().selectExpr(quoted(keys));
     }
     Dataset<Row> named = null;
     for (Part part : parts) {

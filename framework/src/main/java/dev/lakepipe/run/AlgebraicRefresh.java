@@ -92,6 +92,12 @@ final class AlgebraicRefresh extends TargetRefresh {
         Map.of(driving.name(), changes.until().get().id()));
   }
 
+  /** One row per group, and the groups are the target's keys. */
+  @Override
+  protected boolean writesUniqueKeys() {
+    return true;
+  }
+
   /**
    * The rows a full run writes to a target: for an algebraic aggregate with hidden state, the step's rows with its
    * state columns, so that increments can add to them.

@@ -63,6 +63,10 @@ final class ChangeReads implements AutoCloseable {
         TableReader reader = tables.reader(source);
         ChangeSet changes = plan.columnsRead(source).map(columns -> reader.changes(since, List.of(), columns))
             .orElseGet(() -> reader.changes(since, List.of()));
+        if (changes.until().isEmpty()) {
+          // No commit since: the rows are an empty relation, and keeping or counting them would take Spark jobs.
+          return new Read(changes, 0);
+        }
         Dataset<Row> rows = DetachedRows.of(changes.rows());
         cached.add(rows);
         // Filled here, once: targets refreshed side by side would otherwise each compute the lazy cache at the same

@@ -69,8 +69,7 @@ final class RowWiseRefresh extends TargetRefresh {
     if (changes.until().isEmpty()) {
       return new Nodes.Outcome(detail, OptionalLong.of(0), reader.latestCommit(), Optional.of(since));
     }
-    NetChanges all = NetChanges.of(changes.rows(), target.keys());
-    net = new NetChanges(views.detach(all.upserts()), views.detach(all.deletedKeys()));
+    net = NetChanges.of(changes.rows(), target.keys(), views::detach);
     return new Nodes.Outcome(detail, OptionalLong.of(read.rows()), changes.until(), Optional.of(since));
   }
 }

@@ -147,9 +147,18 @@ abstract class TargetRefresh {
   }
 
   /**
+   * Whether the rows this refresh writes hold each key at most once, so that no latest row per key need be kept:
+   * when Spark's optimizer shows the view of the target's {@code from} unique by the target's keys ({@link
+   * UniqueRows}; each source's view holds rows of the source as of one commit, unique by its declared keys).
+   */
+  protected boolean writesUniqueKeys() {
+    return UniqueRows.byTargetKeys(plan, views, target);
+  }
+
+  /**
    * Audits the rows (the target's data-quality checks, which may quarantine some), then upserts them (latest wins
-   * by the target's order-by) and deletes the keys; the last commit carries the new checkpoints. Also with nothing
-   * to write a commit is made, to record them.
+   * by the target's order-by, unless {@link #writesUniqueKeys}) and deletes the keys; the last commit carries the
+   * new checkpoints. Also with nothing to write a commit is made, to record them.
    *
    * @throws dev.lakepipe.audit.QualityGateException when an error-level check failed: nothing is committed
    * @throws ColumnsNotFoundException when the target names columns the rows do not have: nothing is committed
@@ -159,7 +168,8 @@ abstract class TargetRefresh {
     // Other targets of the run are refreshed on their own and may have been written.
     WriteColumns.check(target, rows.schema(), "nothing was written to it");
     Dataset<Row> deletes = views.detach(deleteKeys.selectExpr(quotedKeys()));
-    Dataset<Row> computed = views.detach(LatestWins.dedupe(rows, Tables.layout(target)));
+    Dataset<Row> latest = writesUniqueKeys() ? rows : LatestWins.dedupe(rows, Tables.layout(target));
+    Dataset<Row> computed = views.detach(latest);
     Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),
         record);
     record(Nodes.timed(NodeResult.Kind.WRITE, target.name(), () -> {
