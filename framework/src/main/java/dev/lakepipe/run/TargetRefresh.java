@@ -168,7 +168,8 @@ abstract class TargetRefresh {
     // Other targets of the run are refreshed on their own and may have been written.
     WriteColumns.check(target, rows.schema(), "nothing was written to it");
     Dataset<Row> deletes = views.detach(deleteKeys.selectExpr(quotedKeys()));
-    Dataset<Row> latest = writesUniqueKeys() ? rows : LatestWins.dedupe(rows, Tables.layout(target));
+    boolean unique = target.orderBy().isPresent() && writesUniqueKeys();
+    Dataset<Row> latest = unique ? rows : LatestWins.dedupe(rows, Tables.layout(target));
     Dataset<Row> computed = views.detach(latest);
     Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),
         record);
@@ -194,8 +195,9 @@ abstract class TargetRefresh {
         commit = writer.delete(deletes, context.withCheckpoints(after));
       }
       return new Nodes.Outcome(String.format(Locale.ROOT, "%s: %d upserted, %d deleted (computed in %.1f s,"
-          + " committed in %.1f s)", tables.describe(target), upserted, deleted, (committing - computing) / 1e9,
-          (System.nanoTime() - committing) / 1e9), OptionalLong.of(upserted + deleted), commit);
+          + " committed in %.1f s)%s", tables.describe(target), upserted, deleted, (committing - computing) / 1e9,
+          (System.nanoTime() - committing) / 1e9, unique ? ", " + BatchRun.UNIQUE_BY_KEYS : ""),
+          OptionalLong.of(upserted + deleted), commit);
     }));
   }
 

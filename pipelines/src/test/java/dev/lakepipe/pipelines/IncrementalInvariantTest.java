@@ -133,6 +133,8 @@ abstract class IncrementalInvariantTest {
       }
       String output = sources.run("incremental", logicalTime, live, liveTargetSettings());
       assertTrue(output.contains("naming"), "affected keys were computed: " + output);
+      // paid_orders and order_detail are unique by their keys (order_id is the orders' key; shops join by theirs).
+      assertEquals(2, output.split("no latest-wins pass", -1).length - 1, output);
       // Only orders changed in the first run: order_detail takes their rows from their changes, not the table.
       assertEquals(run == 1, output.contains("only the latest images of its changed keys [order_id]"), output);
       if (run == RUNS) {
