@@ -46,6 +46,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.InSet;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -271,6 +272,7 @@ final class DeleteFileChanges {
     List<Dataset<Row>> parts = new ArrayList<>();
     if (!positionFiles.isEmpty()) {
       parts.add(scan(positionFiles.values(), rowType)
+          .where(positionIn(selection))
           .join(broadcast(chosen.where(not(col(WHOLE_FILE))).drop(WHOLE_FILE)), using(FILE, POSITION))
           .select(columns));
     }
@@ -284,6 +286,21 @@ final class DeleteFileChanges {
           .select(columns));
     }
     return parts;
+  }
+
+  /**
+   * The rows whose position in their file is one that any file's selection names. An hour deletes a few rows of each
+   * older file it reaches: this test of a number leaves most rows scanned out before the join, which hashes each
+   * row's file location. One set in the plan, not one literal per position for the optimizer to walk.
+   */
+  private static Column positionIn(List<Row> selection) {
+    Set<Object> positions = new HashSet<>();
+    for (Row row : selection) {
+      if (!row.getBoolean(2)) {
+        positions.add(row.getLong(1));
+      }
+    }
+    return new Column(new InSet(col(POSITION).expr(), JavaConverters.asScalaSet(positions).toSet()));
   }
 
   /** The rows of the data files, each with its file's location as the scan names it and its position in the file. */
