@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.udf;
 
 import dev.lakepipe.format.ChangeSet;
 import dev.lakepipe.format.SqlMerge;
@@ -41,12 +42,13 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.expressions.InSet;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -291,16 +293,19 @@ final class DeleteFileChanges {
   /**
    * The rows whose position in their file is one that any file's selection names. An hour deletes a few rows of each
    * older file it reaches: this test of a number leaves most rows scanned out before the join, which hashes each
-   * row's file location. One set in the plan, not one literal per position for the optimizer to walk.
+   * row's file location. The positions go to the tasks as a broadcast variable, which needs no Spark job, and stay
+   * out of the plan, whose text would list each one in every query's description.
    */
-  private static Column positionIn(List<Row> selection) {
-    Set<Object> positions = new HashSet<>();
+  private Column positionIn(List<Row> selection) {
+    Set<Long> positions = new HashSet<>();
     for (Row row : selection) {
       if (!row.getBoolean(2)) {
         positions.add(row.getLong(1));
       }
     }
-    return new Column(new InSet(col(POSITION).expr(), JavaConverters.asScalaSet(positions).toSet()));
+    Broadcast<Set<Long>> named = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(positions);
+    return udf((UDF1<Long, Boolean>) position -> named.value().contains(position), DataTypes.BooleanType)
+        .apply(col(POSITION));
   }
 
   /** The rows of the data files, each with its file's location as the scan names it and its position in the file. */
