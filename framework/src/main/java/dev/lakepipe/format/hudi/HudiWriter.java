@@ -414,6 +414,12 @@ final class HudiWriter extends AbstractTableWriter {
     OptionalInt buckets = buckets();
     options.putAll(indexSettings(layout.keys(), layout.partitionBy(), buckets));
     buckets.ifPresent(n -> options.put(BUCKETS, Integer.toString(n)));
+    // A commit lists its markers, then deletes them, one folder per partition written, in Spark jobs of a task per
+    // folder up to Hudi's defaults (200, 100): more tasks than cores only queue, and were paid per partition.
+    options.put(HoodieWriteConfig.FINALIZE_WRITE_PARALLELISM_VALUE.key(),
+        Integer.toString(parallelismUpTo(HoodieWriteConfig.FINALIZE_WRITE_PARALLELISM_VALUE.defaultValue())));
+    options.put(HoodieWriteConfig.MARKERS_DELETE_PARALLELISM_VALUE.key(),
+        Integer.toString(parallelismUpTo(HoodieWriteConfig.MARKERS_DELETE_PARALLELISM_VALUE.defaultValue())));
     options.putAll(CLIENT_SETTINGS);
     options.putAll(context.properties());
     options.putAll(address.options());
@@ -425,8 +431,12 @@ final class HudiWriter extends AbstractTableWriter {
    * at every write, whatever its size; more tasks than cores only queue.
    */
   private int reconcileParallelism() {
-    return Math.min(Integer.parseInt(RECONCILE_PARALLELISM.defaultValue()),
-        spark.sparkContext().defaultParallelism());
+    return parallelismUpTo(RECONCILE_PARALLELISM.defaultValue());
+  }
+
+  /** Hudi's default parallelism of a step, but no more tasks than Spark's cores. */
+  private int parallelismUpTo(String hudiDefault) {
+    return Math.min(Integer.parseInt(hudiDefault), spark.sparkContext().defaultParallelism());
   }
 
   /** The table's own buckets once it exists; before, the layout's. */
