@@ -30,7 +30,8 @@ public final class DeltaFormat extends LakeTableFormat {
         // Delta drops commits that change no rows; lakepipe's commit properties (its checkpoint) must still land.
         "spark.databricks.delta.skipRecordingEmptyCommits", "false",
         // Each commit's checksum lists the table's files while they number at most this (Delta's default: 50): an
-        // upsert finds the files its keys are in from it, instead of a Spark job that rebuilds the table's state.
+        // upsert finds the files its keys are in, and a read plans its scan, from it, instead of Spark jobs that
+        // rebuild the table's state.
         "spark.databricks.delta.allFilesInCrc.thresholdNumFiles", "1000");
   }
 

@@ -28,7 +28,6 @@ import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.RowTracking;
 import org.apache.spark.sql.delta.Snapshot;
-import org.apache.spark.sql.delta.VersionChecksum;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.FileAction;
@@ -206,8 +205,7 @@ final class DeltaKeyReplacement {
             .isin(column.getValue().stream().map(Column::new).toArray()).expr())
         .toList()).orElse(List.of(Literal.TrueLiteral())));
     Snapshot snapshot = transaction.snapshot();
-    Option<VersionChecksum> checksum = snapshot.checksumOpt();
-    Option<Seq<AddFile>> listed = checksum.isDefined() ? checksum.get().allFiles() : Option.empty();
+    Option<Seq<AddFile>> listed = DeltaReader.listedFiles(snapshot);
     // Filtering a local list is planned, not run, by Spark.
     Dataset<AddFile> files = listed.isDefined() ? spark.createDataset(listed.get(), ADD_FILE) : snapshot.allFiles();
     Seq<AddFile> candidates = seq(DeltaLog$.MODULE$.filterFileList(snapshot.metadata().partitionSchema(),

@@ -20,9 +20,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaHistoryManager;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.VersionChecksum;
+import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.delta.util.FileNames;
 import scala.Option;
+import scala.collection.Seq;
 
 /**
  * Reads a Delta table by path; its commits come from the table history, its changes from the change data feed,
@@ -41,9 +44,31 @@ final class DeltaReader extends AbstractTableReader {
     return DeltaTable.isDeltaTable(spark, address.requirePath());
   }
 
+  /**
+   * The latest version's rows. When its checksum lists the table's files (as Delta writes it for tables of few
+   * files, see {@link DeltaFormat#sessionConf}), the read is planned from that list: Delta would rebuild the
+   * version's state and total its files in Spark jobs first (measured: a reader of a table that a stream commits to
+   * every second planned each version for ~3.4 s, ~0.4 s from the list). Such a read prunes files by partition and
+   * leaves the column statistics of the files to Parquet's footers, which skip row groups, not files; a table of more
+   * files, or a read with options, takes Delta's own path, which skips files by their statistics.
+   */
   @Override
   protected Dataset<Row> readSnapshot() {
+    if (address.options().isEmpty()) {
+      DeltaLog log = log();
+      Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
+      Option<Seq<AddFile>> listed = listedFiles(snapshot);
+      if (listed.isDefined()) {
+        return log.createDataFrame(snapshot, listed.get(), false, Option.empty());
+      }
+    }
     return read().load(address.requirePath());
+  }
+
+  /** The files of a version, with their statistics, when its checksum lists them. */
+  static Option<Seq<AddFile>> listedFiles(Snapshot snapshot) {
+    Option<VersionChecksum> checksum = snapshot.checksumOpt();
+    return checksum.isDefined() ? checksum.get().allFiles() : Option.empty();
   }
 
   /** The rows that commits add; commits that update or delete rows are skipped rather than failing the stream. */

@@ -34,13 +34,15 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A key replacement commits in the transaction that listed the files it marked: a commit into the partitions it read,
  * made after it started, fails it and it commits nothing; a commit into other partitions does not. An upsert into a
- * table with deletion vectors is a replacement too, of the keys whose stored row is not newer.
+ * table with deletion vectors is a replacement too, of the keys whose stored row is not newer. Both, and snapshot
+ * reads, list a version's files from its checksum when it holds them.
  */
 class DeltaKeyReplacementTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,13 +101,45 @@ class DeltaKeyReplacementTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void anUpsertReplacesTheStoredRowsThatAreNotNewerInOneCommitWithoutChangeDataFiles(boolean listed)
-      throws IOException {
+      throws Throwable {
+    withFilesListed(listed, () -> upsertsReplacingStoredRows(TestSpark.session(), listed));
+  }
+
+  /**
+   * A snapshot is planned from the files that the latest version's checksum lists, deletion vectors applied and
+   * files pruned by partition, or by Delta from the table's state when the checksum lists none.
+   *
+   * @param listed whether each commit's checksum lists the table's files
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aSnapshotIsPlannedFromTheFilesTheChecksumListsWithTheirDeletionVectors(boolean listed) throws Throwable {
+    withFilesListed(listed, () -> {
+      SparkSession spark = TestSpark.session();
+      String path = TestSpark.newFolder("delta-reader-").resolve("orders").toString();
+      TableAddress address = new TableAddress("orders", "read.orders", Optional.of(path), Optional.empty(), Map.of());
+      TableWriter writer = TableFormats.get("delta").writer(spark, address, LAYOUT);
+      writer.upsert(rows("1|created|1", "2|created|1", "3|created|2", "4|created|3"), context(1));
+      writer.upsert(rows("1|paid|1", "3|paid|2"), context(2));
+      writer.delete(rows("2|-|1").select("id", "day"), context(3));
+
+      Dataset<Row> snapshot = TableFormats.get("delta").reader(spark, address).snapshot();
+      String plan = snapshot.queryExecution().executedPlan().toString();
+      assertEquals(listed, plan.contains("TahoeBatchFileIndex"), plan);
+      // The stored rows that the upsert and the delete marked in deletion vectors are left out.
+      assertEquals(List.of("1|paid|1", "3|paid|2", "4|created|3"), strings(snapshot));
+      assertEquals(List.of("1|paid|1"), strings(snapshot.where("day = DATE'2026-01-01'")));
+    });
+  }
+
+  /** Runs with each commit's checksum listing the table's files, as lakepipe's sessions have it, or not. */
+  private static void withFilesListed(boolean listed, Executable body) throws Throwable {
     SparkSession spark = TestSpark.session();
     String listedFiles = "spark.databricks.delta.allFilesInCrc.thresholdNumFiles";
     String threshold = spark.conf().get(listedFiles);
     spark.conf().set(listedFiles, listed ? threshold : "0");
     try {
-      upsertsReplacingStoredRows(spark, listed);
+      body.execute();
     } finally {
       spark.conf().set(listedFiles, threshold);
     }
@@ -190,8 +224,12 @@ class DeltaKeyReplacementTest {
   }
 
   private static List<String> stored(SparkSession spark, String path) {
-    return spark.read().format("delta").load(path)
-        .orderBy("id").selectExpr("concat_ws('|', id, status, day(day))").as(Encoders.STRING()).collectAsList();
+    return strings(spark.read().format("delta").load(path));
+  }
+
+  private static List<String> strings(Dataset<Row> rows) {
+    return rows.orderBy("id").selectExpr("concat_ws('|', id, status, day(day))").as(Encoders.STRING())
+        .collectAsList();
   }
 
   private static CommitContext context(int run) {

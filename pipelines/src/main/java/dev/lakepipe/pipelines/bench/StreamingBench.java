@@ -261,6 +261,7 @@ final class StreamingBench implements Callable<Integer> {
     long[] visibleAt = new long[events];
     int visible = 0;
     Optional<Commit> seen = Optional.empty();
+    List<Double> reads = new ArrayList<>();
     long drainUntil = Long.MAX_VALUE;
     while (visible < events && System.currentTimeMillis() < drainUntil && failure.get() == null) {
       Thread.sleep(POLL_MILLIS);
@@ -275,13 +276,17 @@ final class StreamingBench implements Callable<Integer> {
       }
       seen = latest;
       long now = System.currentTimeMillis();
-      // Only the events not seen yet: formats skip the files that hold none, as a consumer reading what is new would.
+      // Only the events not seen yet: formats skip the files or row groups that hold none, as a consumer of what is new
+      // would.
       Row newest = reader.snapshot().where(col("seq").geq(visible)).agg(max("seq")).head();
       int upTo = newest.isNullAt(0) ? -1 : (int) Math.min(newest.getLong(0), events - 1);
       for (int seq = visible; seq <= upTo; seq++) {
         visibleAt[seq] = now;
       }
       visible = Math.max(visible, upTo + 1);
+      if (upTo >= warmupEvents) {
+        reads.add((System.currentTimeMillis() - now) / 1e3);
+      }
     }
     producer.join();
     List<StreamingQuery> stopped = stopQueries(spark, job.name());
@@ -298,7 +303,8 @@ final class StreamingBench implements Callable<Integer> {
           .sorted().toArray();
     }
     return measurement(format, producedAt, visibleAt, committedAt, visible, warmupEvents, batchSeconds,
-        MemoryPeaks.peakHeapMegabytes(), job.streaming().interval().toMillis() / 1e3);
+        reads.stream().mapToDouble(Double::doubleValue).sorted().toArray(), MemoryPeaks.peakHeapMegabytes(),
+        job.streaming().interval().toMillis() / 1e3);
   }
 
   /** The table's latest commit, or empty while the first write is still creating it. */
@@ -318,9 +324,10 @@ final class StreamingBench implements Callable<Integer> {
   /**
    * @param warmupEvents the first events, produced during the warm-up: left out of the measured figures
    * @param batchSeconds the seconds of each micro-batch that ended after the warm-up, sorted
+   * @param readSeconds the seconds of each of the reader's reads of a new commit after the warm-up, sorted
    */
   private Measurement measurement(String format, long[] producedAt, long[] visibleAt, long[] committedAt, int visible,
-      int warmupEvents, double[] batchSeconds, double peakHeapMb, double intervalSeconds) {
+      int warmupEvents, double[] batchSeconds, double[] readSeconds, double peakHeapMb, double intervalSeconds) {
     int warmedUp = Math.min(warmupEvents, visible);
     double[] warmup = new double[warmedUp];
     double[] freshness = new double[visible - warmedUp];
@@ -353,11 +360,13 @@ final class StreamingBench implements Callable<Integer> {
             + "\"freshness_p95_s\":%.2f,\"peak_heap_mb\":%.0f,\"offered_events_per_s\":%d,\"lag_growth_s\":%.2f,"
             + "\"events\":%d,\"visible\":%d,\"interval\":\"%s\",\"warmup_s\":%d,\"warmup_freshness_p50_s\":%.2f,"
             + "\"warmup_freshness_p95_s\":%.2f,\"batches\":%d,\"batch_p50_s\":%.2f,\"batch_p95_s\":%.2f,"
-            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f,\"committed_events\":%d,\"buckets\":%d}",
+            + "\"committed_p50_s\":%.2f,\"committed_p95_s\":%.2f,\"committed_events\":%d,\"reads\":%d,"
+            + "\"read_p50_s\":%.2f,\"buckets\":%d}",
         format, rateSeen, percentile(freshness, 0.50), percentile(freshness, 0.95), peakHeapMb, rate, lagGrowth,
         producedAt.length, visible, interval, warmupSeconds, percentile(warmup, 0.50), percentile(warmup, 0.95),
         batchSeconds.length, percentile(batchSeconds, 0.50), percentile(batchSeconds, 0.95),
-        percentile(committed, 0.50), percentile(committed, 0.95), committed.length, targetBuckets(format)),
+        percentile(committed, 0.50), percentile(committed, 0.95), committed.length, readSeconds.length,
+        percentile(readSeconds, 0.50), targetBuckets(format)),
         producedAt.length, visible, lagGrowth, intervalSeconds);
   }
 
