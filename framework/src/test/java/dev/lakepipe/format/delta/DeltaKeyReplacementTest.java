@@ -132,6 +132,26 @@ class DeltaKeyReplacementTest {
     });
   }
 
+  /** A table that maps its columns by name reads a renamed column from the files written before the rename. */
+  @Test
+  void aSnapshotPlannedFromTheChecksumReadsColumnsMappedByName() {
+    SparkSession spark = TestSpark.session();
+    String path = TestSpark.newFolder("delta-reader-").resolve("mapped").toString();
+    String table = "delta.`" + path + "`";
+    spark.sql("CREATE TABLE " + table + " (id BIGINT, status STRING) USING delta TBLPROPERTIES ("
+        + "'delta.columnMapping.mode' = 'name', 'delta.minReaderVersion' = '2', 'delta.minWriterVersion' = '5')");
+    spark.sql("INSERT INTO " + table + " VALUES (1, 'created'), (2, 'paid')");
+    spark.sql("ALTER TABLE " + table + " RENAME COLUMN status TO state");
+    spark.sql("INSERT INTO " + table + " VALUES (3, 'shipped')");
+
+    Dataset<Row> snapshot = TableFormats.get("delta").reader(spark,
+        new TableAddress("mapped", "read.mapped", Optional.of(path), Optional.empty(), Map.of())).snapshot();
+    String plan = snapshot.queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("TahoeBatchFileIndex"), plan);
+    assertEquals(List.of("1|created", "2|paid", "3|shipped"), snapshot.orderBy("id")
+        .selectExpr("concat_ws('|', id, state)").as(Encoders.STRING()).collectAsList());
+  }
+
   /** Runs with each commit's checksum listing the table's files, as lakepipe's sessions have it, or not. */
   private static void withFilesListed(boolean listed, Executable body) throws Throwable {
     SparkSession spark = TestSpark.session();
