@@ -83,6 +83,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "Starts a local Kafka broker (module kafka-broker) unless --bootstrap-servers names one."})
 final class StreamingBench implements Callable<Integer> {
   private static final long POLL_MILLIS = 200;
+  /** Spark's setting of how many of a query's latest progress reports it keeps. */
+  private static final String PROGRESS_KEPT = "spark.sql.streaming.numRecentProgressUpdates";
+  /** Enough for a batch every 0.1 s. */
+  private static final long PROGRESS_KEPT_PER_SECOND = 10;
   /** The spec's Kafka source. */
   private static final String SOURCE = "order_events";
   private static final long DRAIN_MILLIS = TimeUnit.MINUTES.toMillis(2);
@@ -220,6 +224,9 @@ final class StreamingBench implements Callable<Integer> {
     JobSpec job = new SpecLoader(TableFormats.all(), System::getenv).load(spec, new SpecLoader.Options(
         Optional.empty(), Optional.empty(), settings));
     SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(job.settings()));
+    // The commit of each event is found from every batch's progress; a query keeps its last 100 unless told.
+    spark.conf().set(PROGRESS_KEPT, Long.toString(PROGRESS_KEPT_PER_SECOND
+        * (warmupSeconds + seconds + TimeUnit.MILLISECONDS.toSeconds(DRAIN_MILLIS))));
     TargetSpec target = job.targets().get("orders_live");
     TableFormat tableFormat = TableFormats.get(format);
     TableAddress address = TableAddresses.resolve(job.settings(), tableFormat, target.name(), target.path(),
