@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -50,19 +51,39 @@ final class DeltaReader extends AbstractTableReader {
    * version's state and total its files in Spark jobs first (measured: a reader of a table that a stream commits to
    * every second planned each version for ~3.4 s, ~0.4 s from the list). Such a read prunes files by partition and
    * leaves the column statistics of the files to Parquet's footers, which skip row groups, not files; a table of more
-   * files, or a read with options, takes Delta's own path, which skips files by their statistics.
+   * files, or a read with options or as of a timestamp, takes Delta's own path, which skips files by their statistics.
    */
   @Override
   protected Dataset<Row> readSnapshot() {
-    if (address.options().isEmpty()) {
-      DeltaLog log = log();
-      Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
-      Option<Seq<AddFile>> listed = listedFiles(snapshot);
-      if (listed.isDefined()) {
-        return log.createDataFrame(snapshot, listed.get(), false, Option.empty());
-      }
+    return plannedFromChecksum(log -> log.update(false, Option.empty(), Option.empty()))
+        .orElseGet(() -> read().load(address.requirePath()));
+  }
+
+  /** As {@link #readSnapshot}, from the version's own checksum. */
+  @Override
+  protected Dataset<Row> readVersion(String version) {
+    Optional<Dataset<Row>> planned = version.matches("[0-9]{1,18}")
+        ? plannedFromChecksum(log -> log.getSnapshotAt(Long.parseLong(version), Option.empty(), Option.empty()))
+        : Optional.empty();
+    return planned.orElseGet(() -> read().option("versionAsOf", version).load(address.requirePath()));
+  }
+
+  /**
+   * The rows of a version, planned from the files its checksum lists; empty when it lists none or options apply.
+   * Delta builds the dataset in the thread's active session; it must be this reader's, whose temporary views the
+   * dataset's steps read (an incremental run refreshes targets side by side, each in a session of its own).
+   */
+  private Optional<Dataset<Row>> plannedFromChecksum(Function<DeltaLog, Snapshot> version) {
+    if (!address.options().isEmpty()) {
+      return Optional.empty();
     }
-    return read().load(address.requirePath());
+    DeltaLog log = log();
+    Snapshot snapshot = version.apply(log);
+    Option<Seq<AddFile>> listed = listedFiles(snapshot);
+    return listed.isDefined()
+        ? Optional.of(SessionSetting.active(spark,
+            () -> log.createDataFrame(snapshot, listed.get(), false, Option.empty())))
+        : Optional.empty();
   }
 
   /** The files of a version, with their statistics, when its checksum lists them. */
@@ -76,11 +97,6 @@ final class DeltaReader extends AbstractTableReader {
   protected Dataset<Row> readStream() {
     return spark.readStream().format("delta").options(address.options()).option("skipChangeCommits", "true")
         .load(address.requirePath());
-  }
-
-  @Override
-  protected Dataset<Row> readVersion(String version) {
-    return read().option("versionAsOf", version).load(address.requirePath());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lakepipe.format.delta;
 
+import java.util.function.Supplier;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
@@ -33,10 +34,21 @@ final class SessionSetting {
    * Delta's transactions read their settings from the active session, which SQL statements set and its API does not.
    */
   static void active(SparkSession spark, Runnable statement) {
+    active(spark, () -> {
+      statement.run();
+      return null;
+    });
+  }
+
+  /**
+   * As {@link #active(SparkSession, Runnable)}, returning what {@code work} gives: Delta's API builds datasets in
+   * the active session, and a temporary view of a dataset is registered in the dataset's session.
+   */
+  static <T> T active(SparkSession spark, Supplier<T> work) {
     Option<SparkSession> previous = SparkSession.getActiveSession();
     SparkSession.setActiveSession(spark);
     try {
-      statement.run();
+      return work.get();
     } finally {
       if (previous.isDefined()) {
         SparkSession.setActiveSession(previous.get());

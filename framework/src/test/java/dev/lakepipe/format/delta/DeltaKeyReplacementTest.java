@@ -11,7 +11,9 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
+import dev.lakepipe.format.TableReader;
 import dev.lakepipe.format.TableWriter;
+import dev.lakepipe.spec.AsOf;
 import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
@@ -107,7 +109,8 @@ class DeltaKeyReplacementTest {
 
   /**
    * A snapshot is planned from the files that the latest version's checksum lists, deletion vectors applied and
-   * files pruned by partition, or by Delta from the table's state when the checksum lists none.
+   * files pruned by partition, or by Delta from the table's state when the checksum lists none; a read as of a version
+   * alike, from that version's checksum.
    *
    * @param listed whether each commit's checksum lists the table's files
    */
@@ -123,13 +126,52 @@ class DeltaKeyReplacementTest {
       writer.upsert(rows("1|paid|1", "3|paid|2"), context(2));
       writer.delete(rows("2|-|1").select("id", "day"), context(3));
 
-      Dataset<Row> snapshot = TableFormats.get("delta").reader(spark, address).snapshot();
+      TableReader reader = TableFormats.get("delta").reader(spark, address);
+      Dataset<Row> snapshot = reader.snapshot();
       String plan = snapshot.queryExecution().executedPlan().toString();
       assertEquals(listed, plan.contains("TahoeBatchFileIndex"), plan);
       // The stored rows that the upsert and the delete marked in deletion vectors are left out.
       assertEquals(List.of("1|paid|1", "3|paid|2", "4|created|3"), strings(snapshot));
       assertEquals(List.of("1|paid|1"), strings(snapshot.where("day = DATE'2026-01-01'")));
+
+      // A version before the delete, from that version's checksum.
+      Dataset<Row> beforeDelete = reader.asOf(AsOf.version("1"));
+      String versionPlan = beforeDelete.queryExecution().executedPlan().toString();
+      assertEquals(listed, versionPlan.contains("TahoeBatchFileIndex"), versionPlan);
+      assertEquals(List.of("1|paid|1", "2|created|1", "3|paid|2", "4|created|3"), strings(beforeDelete));
     });
+  }
+
+  /**
+   * A read planned from the checksum belongs to the reader's session, whatever session is active on the thread: an
+   * incremental run refreshes targets side by side, each in a clone of the run's session whose temporary views its
+   * steps read (Delta builds such a dataset in the active session).
+   */
+  @Test
+  void aReadPlannedFromTheChecksumBelongsToTheReadersSession() {
+    SparkSession spark = TestSpark.session();
+    String path = TestSpark.newFolder("delta-reader-").resolve("sessions").toString();
+    TableAddress address = new TableAddress("sessions", "read.sessions", Optional.of(path), Optional.empty(), Map.of());
+    TableWriter writer = TableFormats.get("delta").writer(spark, address, LAYOUT);
+    writer.upsert(rows("1|created|1", "2|created|1"), context(1));
+    writer.upsert(rows("1|paid|1", "3|paid|2"), context(2));
+
+    SparkSession clone = spark.cloneSession();
+    SparkSession.setActiveSession(spark);
+    TableReader reader = TableFormats.get("delta").reader(clone, address);
+    Dataset<Row> latest = reader.snapshot();
+    Dataset<Row> first = reader.asOf(AsOf.version("0"));
+    assertTrue(latest.queryExecution().executedPlan().toString().contains("TahoeBatchFileIndex"));
+    assertTrue(first.queryExecution().executedPlan().toString().contains("TahoeBatchFileIndex"));
+    assertTrue(latest.sparkSession() == clone && first.sparkSession() == clone, "the reader's session");
+
+    // The views are the clone's: a view of the same name in the active session is not what the clone's SQL reads.
+    spark.sql("SELECT 9 AS id, 'other' AS status").createOrReplaceTempView("orders");
+    latest.createOrReplaceTempView("orders");
+    first.createOrReplaceTempView("orders_then");
+    assertEquals(List.of("1|paid|1", "2|created|1", "3|paid|2"), strings(clone.sql("SELECT * FROM orders")));
+    assertEquals(List.of("1|created|1", "2|created|1"), strings(clone.sql("SELECT * FROM orders_then")));
+    spark.catalog().dropTempView("orders");
   }
 
   /** A table that maps its columns by name reads a renamed column from the files written before the rename. */
