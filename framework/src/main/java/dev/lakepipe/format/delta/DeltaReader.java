@@ -33,6 +33,8 @@ import scala.collection.Seq;
  * which reports updates as pre- and post-images and the rows of overwritten files as deletes and inserts.
  */
 final class DeltaReader extends AbstractTableReader {
+  /** How the options that are table properties begin (see {@code DeltaWriter}). */
+  private static final String TABLE_PROPERTY = "delta.";
   private final SparkSession spark;
 
   DeltaReader(SparkSession spark, TableAddress address) {
@@ -51,7 +53,8 @@ final class DeltaReader extends AbstractTableReader {
    * version's state and total its files in Spark jobs first (measured: a reader of a table that a stream commits to
    * every second planned each version for ~3.4 s, ~0.4 s from the list). Such a read prunes files by partition and
    * leaves the column statistics of the files to Parquet's footers, which skip row groups, not files; a table of more
-   * files, or a read with options or as of a timestamp, takes Delta's own path, which skips files by their statistics.
+   * files, or a read with read options or as of a timestamp, takes Delta's own path, which skips files by their
+   * statistics.
    */
   @Override
   protected Dataset<Row> readSnapshot() {
@@ -69,12 +72,14 @@ final class DeltaReader extends AbstractTableReader {
   }
 
   /**
-   * The rows of a version, planned from the files its checksum lists; empty when it lists none or options apply.
+   * The rows of a version, planned from the files its checksum lists; empty when it lists none or read options
+   * apply (options named {@code delta.*} are the table properties a write gives the table it creates, not read
+   * options).
    * Delta builds the dataset in the thread's active session; it must be this reader's, whose temporary views the
    * dataset's steps read (an incremental run refreshes targets side by side, each in a session of its own).
    */
   private Optional<Dataset<Row>> plannedFromChecksum(Function<DeltaLog, Snapshot> version) {
-    if (!address.options().isEmpty()) {
+    if (address.options().keySet().stream().anyMatch(option -> !option.startsWith(TABLE_PROPERTY))) {
       return Optional.empty();
     }
     DeltaLog log = log();

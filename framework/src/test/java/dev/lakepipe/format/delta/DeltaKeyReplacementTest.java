@@ -174,6 +174,34 @@ class DeltaKeyReplacementTest {
     spark.catalog().dropTempView("orders");
   }
 
+  /**
+   * A target's options named {@code delta.*} are the properties of the table its first write creates, not read
+   * options: its reads stay planned from the checksum. Any other option is a read option, which Delta's path takes.
+   */
+  @Test
+  void optionsThatAreTablePropertiesLeaveTheReadPlannedFromTheChecksum() {
+    SparkSession spark = TestSpark.session();
+    String path = TestSpark.newFolder("delta-reader-").resolve("properties").toString();
+    Map<String, String> properties = Map.of("delta.checkpointInterval", "100");
+    TableAddress address = new TableAddress("properties", "read.properties", Optional.of(path), Optional.empty(),
+        properties);
+    TableFormats.get("delta").writer(spark, address, LAYOUT).upsert(rows("1|created|1", "2|paid|2"), context(1));
+    assertEquals("100", DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty())
+        .metadata().configuration().get("delta.checkpointInterval").get());
+
+    Dataset<Row> planned = TableFormats.get("delta").reader(spark, address).snapshot();
+    String plan = planned.queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("TahoeBatchFileIndex"), plan);
+    assertEquals(List.of("1|created|1", "2|paid|2"), strings(planned));
+
+    Dataset<Row> withReadOption = TableFormats.get("delta").reader(spark, new TableAddress("properties",
+        "read.properties", Optional.of(path), Optional.empty(), Map.of("delta.checkpointInterval", "100",
+        "mergeSchema", "false"))).snapshot();
+    String deltaPlan = withReadOption.queryExecution().executedPlan().toString();
+    assertFalse(deltaPlan.contains("TahoeBatchFileIndex"), deltaPlan);
+    assertEquals(List.of("1|created|1", "2|paid|2"), strings(withReadOption));
+  }
+
   /** A table that maps its columns by name reads a renamed column from the files written before the rename. */
   @Test
   void aSnapshotPlannedFromTheChecksumReadsColumnsMappedByName() {
