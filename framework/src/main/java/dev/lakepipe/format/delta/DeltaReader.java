@@ -74,9 +74,8 @@ final class DeltaReader extends AbstractTableReader {
   /**
    * The rows of a version, planned from the files its checksum lists; empty when it lists none or read options
    * apply (options named {@code delta.*} are the table properties a write gives the table it creates, not read
-   * options).
-   * Delta builds the dataset in the thread's active session; it must be this reader's, whose temporary views the
-   * dataset's steps read (an incremental run refreshes targets side by side, each in a session of its own).
+   * options). Delta builds the dataset in the thread's active session; it must be this reader's, whose temporary
+   * views the dataset's steps read (an incremental run refreshes targets side by side, each in a session of its own).
    */
   private Optional<Dataset<Row>> plannedFromChecksum(Function<DeltaLog, Snapshot> version) {
     if (address.options().keySet().stream().anyMatch(option -> !option.startsWith(TABLE_PROPERTY))) {

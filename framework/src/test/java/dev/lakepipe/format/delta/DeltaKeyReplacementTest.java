@@ -167,11 +167,16 @@ class DeltaKeyReplacementTest {
 
     // The views are the clone's: a view of the same name in the active session is not what the clone's SQL reads.
     spark.sql("SELECT 9 AS id, 'other' AS status").createOrReplaceTempView("orders");
-    latest.createOrReplaceTempView("orders");
-    first.createOrReplaceTempView("orders_then");
-    assertEquals(List.of("1|paid|1", "2|created|1", "3|paid|2"), strings(clone.sql("SELECT * FROM orders")));
-    assertEquals(List.of("1|created|1", "2|created|1"), strings(clone.sql("SELECT * FROM orders_then")));
-    spark.catalog().dropTempView("orders");
+    try {
+      latest.createOrReplaceTempView("orders");
+      first.createOrReplaceTempView("orders_then");
+      assertEquals(List.of("1|paid|1", "2|created|1", "3|paid|2"), strings(clone.sql("SELECT * FROM orders")));
+      assertEquals(List.of("1|created|1", "2|created|1"), strings(clone.sql("SELECT * FROM orders_then")));
+    } finally {
+      // The test session is shared by the JVM's suites.
+      spark.catalog().dropTempView("orders");
+      spark.catalog().dropTempView("orders_then");
+    }
   }
 
   /**
