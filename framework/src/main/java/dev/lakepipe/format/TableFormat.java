@@ -52,6 +52,19 @@ public interface TableFormat extends FormatTraits {
   TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout);
 
   /**
+   * The services of a table that a streaming query writes, run beside its writes for the query's lifetime; by
+   * default {@link TableServices#IN_WRITES}. Nothing runs until a writer made with them has written.
+   */
+  default TableServices services(SparkSession spark, TableAddress address, TableLayout layout) {
+    return TableServices.IN_WRITES;
+  }
+
+  /** A writer of one table whose services {@code services} runs (see {@link #services}); by default {@link #writer}. */
+  default TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout, TableServices services) {
+    return writer(spark, address, layout);
+  }
+
+  /**
    * A maintainer of one table; nothing is done until a method is called.
    *
    * @throws UnsupportedOperationException when the format has no table maintenance

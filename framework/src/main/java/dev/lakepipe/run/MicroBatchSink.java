@@ -14,6 +14,7 @@ import dev.lakepipe.format.Commit;
 import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.StreamRecords;
+import dev.lakepipe.format.TableServices;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
@@ -68,6 +69,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
   private final Consumer<BatchProgress> progress;
   private final IncrementalStrategy strategy;
   private final AuditGate gate;
+  private final Map<String, TableServices> services;
   private final AtomicLong rowsIn = new AtomicLong();
   private final AtomicLong rowsOut = new AtomicLong();
   private final AtomicLong quarantined = new AtomicLong();
@@ -77,9 +79,11 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
    * @param writing held while a batch is written, so that a graceful stop waits for the batch to finish
    * @param strategy row-wise: the steps run over the batch; affected keys: the keys the batch names are replaced
    * @param gate audits what affected-key refreshes write
+   * @param services by target name, the services the query's writes leave to them
    */
   MicroBatchSink(Plan plan, TargetSpec target, SourceSpec streamed, RunOptions options, Lock writing,
-      Consumer<BatchProgress> progress, IncrementalStrategy strategy, AuditGate gate) {
+      Consumer<BatchProgress> progress, IncrementalStrategy strategy, AuditGate gate,
+      Map<String, TableServices> services) {
     this.plan = plan;
     this.target = target;
     this.streamed = streamed;
@@ -89,6 +93,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
     this.progress = progress;
     this.strategy = strategy;
     this.gate = gate;
+    this.services = Map.copyOf(services);
   }
 
   @Override
@@ -122,7 +127,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
     long start = System.nanoTime();
     SparkSession spark = batch.sparkSession();
     EngineSettings settings = plan.spec().settings();
-    Tables tables = new Tables(spark, settings);
+    Tables tables = new Tables(spark, settings, services);
     BatchMarker marker = new BatchMarker(spark.sparkContext().getLocalProperty(QUERY_ID), batchId);
     Optional<Commit> latest = tables.reader(target).latestCommit();
     if (marker.heldBy(latest, streamed.name())) {

@@ -3,11 +3,14 @@ package dev.lakepipe.run;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.RunRefusals;
+import dev.lakepipe.format.TableServices;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StreamingSpec;
 import dev.lakepipe.spec.TargetSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
@@ -64,11 +67,14 @@ public final class StreamRun {
     List<MicroBatchSink> sinks = new ArrayList<>();
     List<StreamingQuery> queries = new ArrayList<>();
     List<NodeResult> results = new ArrayList<>();
+    Map<String, TableServices> services = new LinkedHashMap<>();
+    RuntimeException failure = null;
     try {
+      plan.writes().forEach(target -> services.put(target.name(), tables.services(target)));
       for (TargetSpec target : plan.writes()) {
         SourceSpec source = RunRefusals.streamedSources(plan, target).get(0);
         MicroBatchSink sink = new MicroBatchSink(plan, target, source, options, stop.gate(), batches,
-            IncrementalStrategy.ofStream(plan, target, source.name()), gate);
+            IncrementalStrategy.ofStream(plan, target, source.name()), gate, services);
         sinks.add(sink);
         queries.add(start(plan, target, tables, source, sink));
       }
@@ -89,8 +95,40 @@ public final class StreamRun {
       results.forEach(progress);
       return new RunResult(plan.spec().name(), options.runId(), options.logicalTime(), results,
           (System.nanoTime() - start) / 1e9);
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
     } finally {
       queries.forEach(StreamRun::stopQuietly);
+      close(services, failure);
+    }
+  }
+
+  /**
+   * Waits for the targets' services once their queries have stopped.
+   *
+   * @param failure the run's failure, to which a service's failure is added; none: a failure fails the run
+   * @throws RunFailedException naming the target whose service failed, when the run had not failed
+   */
+  private static void close(Map<String, TableServices> services, RuntimeException failure) {
+    RunFailedException failed = null;
+    for (Map.Entry<String, TableServices> target : services.entrySet()) {
+      try {
+        target.getValue().close();
+      } catch (IllegalStateException e) {
+        RunFailedException serviceFailed = new RunFailedException("write " + target.getKey() + " failed: "
+            + Failures.reason(e), e);
+        if (failure != null) {
+          failure.addSuppressed(serviceFailed);
+        } else if (failed == null) {
+          failed = serviceFailed;
+        } else {
+          failed.addSuppressed(serviceFailed);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 

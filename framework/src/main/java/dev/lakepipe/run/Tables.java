@@ -6,6 +6,7 @@ import dev.lakepipe.format.TableFormat;
 import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableServices;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.QueryType;
@@ -21,10 +22,17 @@ import org.apache.spark.sql.SparkSession;
 public final class Tables {
   private final SparkSession spark;
   private final EngineSettings settings;
+  private final Map<String, TableServices> services;
 
   Tables(SparkSession spark, EngineSettings settings) {
+    this(spark, settings, Map.of());
+  }
+
+  /** @param services by target name, the services its writers leave to them (others run them in the writes) */
+  Tables(SparkSession spark, EngineSettings settings, Map<String, TableServices> services) {
     this.spark = spark;
     this.settings = settings;
+    this.services = Map.copyOf(services);
   }
 
   SparkSession session() {
@@ -33,7 +41,7 @@ public final class Tables {
 
   /** The same tables, read and written through another session (one of {@link SparkSession#cloneSession()}). */
   Tables in(SparkSession session) {
-    return new Tables(session, settings);
+    return new Tables(session, settings, services);
   }
 
   /**
@@ -75,7 +83,13 @@ public final class Tables {
   }
 
   TableWriter writer(TargetSpec target) {
-    return TableFormats.get(target.format()).writer(spark, address(settings, target), layout(target));
+    return TableFormats.get(target.format()).writer(spark, address(settings, target), layout(target),
+        services.getOrDefault(target.name(), TableServices.IN_WRITES));
+  }
+
+  /** The services of a target that a streaming query writes (see {@link TableFormat#services}). */
+  TableServices services(TargetSpec target) {
+    return TableFormats.get(target.format()).services(spark, address(settings, target), layout(target));
   }
 
   /** Format and location, for progress lines. */

@@ -6,9 +6,11 @@ import dev.lakepipe.format.TableAddress;
 import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableMaintainer;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableServices;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.MaintenanceOption;
+import dev.lakepipe.spec.Storage;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -58,6 +60,25 @@ public final class HudiFormat extends LakeTableFormat {
 
   @Override
   public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout) {
-    return new HudiWriter(spark, address, layout, new HudiReader(spark, address));
+    return writer(spark, address, layout, TableServices.IN_WRITES);
+  }
+
+  /**
+   * A merge-on-read table without a metadata table is compacted in the background ({@link HudiBackgroundCompaction});
+   * others compact in their writes.
+   */
+  @Override
+  public TableServices services(SparkSession spark, TableAddress address, TableLayout layout) {
+    if (layout.storage() != Storage.MERGE_ON_READ || HudiWriter.keepsMetadataTable(layout)) {
+      return TableServices.IN_WRITES;
+    }
+    HudiReader reader = new HudiReader(spark, address);
+    return new HudiBackgroundCompaction(address, reader, new HudiMaintainer(spark, address, reader));
+  }
+
+  @Override
+  public TableWriter writer(SparkSession spark, TableAddress address, TableLayout layout, TableServices services) {
+    return new HudiWriter(spark, address, layout, new HudiReader(spark, address),
+        services instanceof HudiBackgroundCompaction compaction ? Optional.of(compaction) : Optional.empty());
   }
 }

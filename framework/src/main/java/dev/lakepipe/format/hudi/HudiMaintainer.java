@@ -113,6 +113,15 @@ final class HudiMaintainer implements TableMaintainer {
   }
 
   /**
+   * Runs the compactions that writes scheduled but did not run, oldest first; one that a stopped JVM left half-done
+   * is rolled back first (Hudi's compaction does that).
+   */
+  void compactPending() {
+    withClient(Map.of(), client -> metaClient().getActiveTimeline().filterPendingCompactionTimeline()
+        .getInstants().forEach(instant -> client.compact(instant.requestedTime(), true)));
+  }
+
+  /**
    * Runs the cleaner keeping the file versions of every commit that either limit keeps: Hudi's cleaner has one
    * policy at a time, so both limits become the number of latest commits to keep (compactions count as commits for
    * the cleaner).

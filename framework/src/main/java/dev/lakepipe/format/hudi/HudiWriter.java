@@ -60,12 +60,13 @@ import org.apache.spark.sql.types.TimestampType;
  * Writes a Hudi table with the Spark data source, one Hudi write operation per method. Every write passes
  * the table's whole configuration, so the first one creates the table with it; the spec's options win. The table
  * type and the buckets follow the layout when the table is created and the table itself afterwards; merge-on-read
- * tables compact inline every {@value #COMPACTION_DELTA_COMMITS} delta commits, so that reads stay fast.
+ * tables compact every {@value #COMPACTION_DELTA_COMMITS} delta commits, so that reads stay fast: inline, or beside
+ * the writes where a {@link HudiBackgroundCompaction} runs the compactions they schedule.
  */
 final class HudiWriter extends AbstractTableWriter {
   private static final String TABLE_TYPE = "hoodie.datasource.write.table.type";
-  /** How many delta commits a merge-on-read table takes before a write compacts it. */
-  private static final int COMPACTION_DELTA_COMMITS = 10;
+  /** How many delta commits a merge-on-read table takes before a write compacts it, or schedules its compaction. */
+  static final int COMPACTION_DELTA_COMMITS = 10;
 
   /**
    * The metadata table off: Hudi keeps it for the record-level index and for listing files without listing folders.
@@ -140,15 +141,19 @@ final class HudiWriter extends AbstractTableWriter {
 
   private final SparkSession spark;
   private final HudiReader table;
+  private final Optional<HudiBackgroundCompaction> background;
 
   static {
     sizeObjectsQuietly();
   }
 
-  HudiWriter(SparkSession spark, TableAddress address, TableLayout layout, HudiReader reader) {
+  /** @param background compacts the table beside its writes; empty: the writes compact it */
+  HudiWriter(SparkSession spark, TableAddress address, TableLayout layout, HudiReader reader,
+      Optional<HudiBackgroundCompaction> background) {
     super(address, reader, layout);
     this.spark = spark;
     this.table = reader;
+    this.background = background;
   }
 
   /**
@@ -182,6 +187,11 @@ final class HudiWriter extends AbstractTableWriter {
       return bucketIndex(keys, buckets.getAsInt());
     }
     return keys.containsAll(partitionBy) ? PARTITIONED_INDEX : GLOBAL_INDEX;
+  }
+
+  /** Whether a table of this layout keeps a metadata table: the global record-level index is kept in it. */
+  static boolean keepsMetadataTable(TableLayout layout) {
+    return indexSettings(layout.keys(), layout.partitionBy(), layout.buckets()) == GLOBAL_INDEX;
   }
 
   /**
@@ -384,6 +394,7 @@ final class HudiWriter extends AbstractTableWriter {
     }
     // Append keeps the table and its history; the operation decides what is replaced.
     rows.write().format("hudi").options(options).mode(SaveMode.Append).save(address.requirePath());
+    background.ifPresent(HudiBackgroundCompaction::afterWrite);
   }
 
   private Map<String, String> options(String operation, CommitContext context) {
@@ -393,7 +404,8 @@ final class HudiWriter extends AbstractTableWriter {
     String tableType = tableType();
     options.put(TABLE_TYPE, tableType);
     if (tableType.equals(HoodieTableType.MERGE_ON_READ.name())) {
-      options.put("hoodie.compact.inline", "true");
+      options.put("hoodie.compact.inline", Boolean.toString(background.isEmpty()));
+      options.put("hoodie.compact.schedule.inline", Boolean.toString(background.isPresent()));
       options.put("hoodie.compact.inline.max.delta.commits", Integer.toString(COMPACTION_DELTA_COMMITS));
     }
     // Pre-images are what incremental runs of aggregates subtract; they exist only if the table starts with CDC.
