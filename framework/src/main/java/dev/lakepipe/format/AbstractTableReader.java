@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * What every {@link TableReader} shares: a missing table fails the same way in every format, as-of
@@ -67,6 +68,18 @@ public abstract class AbstractTableReader implements TableReader {
   public final Dataset<Row> snapshot() {
     requireExists();
     return readSnapshot();
+  }
+
+  /** @throws TableNotFoundException when the table does not exist */
+  @Override
+  public final StructType schema() {
+    requireExists();
+    return readSchema();
+  }
+
+  /** The columns of {@link #readSnapshot()}; by default those of the planned read. */
+  protected StructType readSchema() {
+    return readSnapshot().schema();
   }
 
   /**

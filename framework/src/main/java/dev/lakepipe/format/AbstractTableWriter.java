@@ -205,7 +205,7 @@ public abstract class AbstractTableWriter implements TableWriter {
   }
 
   private SchemaChanges changes(StructType rows) {
-    SchemaChanges changes = SchemaChanges.between(reader.snapshot().schema(), rows);
+    SchemaChanges changes = SchemaChanges.between(reader.schema(), rows);
     List<String> refusals = changes.refusals(layout.schemaEvolution(), this::wideningLimit);
     if (!refusals.isEmpty()) {
       throw new SchemaEvolutionException(address, layout.schemaEvolution(), refusals);

@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads one table. Rows carry the table's own columns only, never a format's bookkeeping columns. */
 public interface TableReader {
@@ -19,6 +20,16 @@ public interface TableReader {
    * @throws TableNotFoundException when the table does not exist
    */
   Dataset<Row> snapshot();
+
+  /**
+   * The columns of the latest snapshot, as {@link #snapshot()} gives them, without planning a read where the format
+   * keeps them apart.
+   *
+   * @throws TableNotFoundException when the table does not exist
+   */
+  default StructType schema() {
+    return snapshot().schema();
+  }
 
   /**
    * The records of the latest snapshot that do not fit the table's declared schema, with the columns {@code

@@ -146,7 +146,7 @@ final class AffectedKeyRefresh extends TargetRefresh {
   /** Reads one changing source's changes into the affected keys. */
   private Nodes.Outcome readChanges(SourceSpec source, String since) {
     TableReader reader = tables.reader(source);
-    Map<String, String> mapping = mapping(source, reader.snapshot().columns());
+    Map<String, String> mapping = mapping(source, reader.schema().fieldNames());
     ChangeReads.Read read = changeReads.changes(source, since, List.of());
     ChangeSet changes = read.changes();
     String detail = tables.describe(source) + " changes";

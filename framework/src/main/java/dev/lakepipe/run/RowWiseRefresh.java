@@ -62,7 +62,7 @@ final class RowWiseRefresh extends TargetRefresh {
   private Nodes.Outcome readChanges() {
     since = checkpoints(List.of(driving.name())).get(driving.name());
     TableReader reader = tables.reader(driving);
-    requireKeyColumns(reader.snapshot().columns(), "columns of its driving source " + driving.name(), WHY);
+    requireKeyColumns(reader.schema().fieldNames(), "columns of its driving source " + driving.name(), WHY);
     ChangeReads.Read read = changeReads.changes(driving, since, target.keys());
     changes = read.changes();
     String detail = tables.describe(driving) + " changes";

@@ -13,8 +13,11 @@ import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -289,6 +295,30 @@ class LakeFormatTest {
     assertEquals(Optional.empty(), table.reader.latestCommit());
     assertEquals(List.of(), table.reader.commits());
     assertThrows(TableNotFoundException.class, table.reader::snapshot);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hudi", "delta", "iceberg"})
+  void theSchemaIsTheSnapshotsWithoutPlanningARead(String format) {
+    StructType schema = new StructType()
+        .add("id", DataTypes.LongType, false)
+        .add("day", DataTypes.DateType, false)
+        .add("amount", DataTypes.createDecimalType(12, 2))
+        .add("updated_at", DataTypes.TimestampType)
+        .add("tags", DataTypes.createArrayType(DataTypes.StringType))
+        .add("address", new StructType().add("city", DataTypes.StringType).add("zip", DataTypes.IntegerType))
+        .add("attributes", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+    Table table = new Table(format, new TableLayout(List.of("id", "day"), Optional.of("updated_at"), List.of("day"),
+        Storage.MERGE_ON_READ));
+    assertThrows(TableNotFoundException.class, table.reader::schema);
+    Dataset<Row> rows = TestSpark.session().createDataFrame(List.of(RowFactory.create(1L,
+        Date.valueOf("2026-12-05"), new BigDecimal("12.50"), Timestamp.valueOf("2026-12-05 10:00:00"),
+        List.of("new"), RowFactory.create("Lyon", 69001), Map.of("weight", 1.5))), schema);
+
+    table.write(c -> table.writer.upsert(rows, c));
+    table.write(c -> table.writer.upsert(rows, c));
+
+    assertEquals(table.reader.snapshot().schema(), table.reader.schema());
   }
 
   @Order(4)

@@ -19,20 +19,25 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hudi.AvroConversionUtils;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableConfig;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.TableSchemaResolver;
 import org.apache.hudi.common.table.cdc.HoodieCDCSupplementalLoggingMode;
 import org.apache.hudi.common.table.timeline.HoodieActiveTimeline;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
@@ -45,6 +50,8 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads a Hudi table through the Spark data source, its commits through Hudi's timeline, and its changes through
@@ -64,6 +71,10 @@ final class HudiReader extends AbstractTableReader {
    */
   private static final String DATA_SKIPPING = "hoodie.enable.data.skipping";
 
+  /** Hudi's meta columns and the delete marker that {@link HudiWriter} writes: no column of the table's rows. */
+  private static final Set<String> BOOKKEEPING = Stream.concat(HoodieRecord.HOODIE_META_COLUMNS_WITH_OPERATION.stream(),
+      Stream.of(HudiWriter.DELETED)).collect(Collectors.toUnmodifiableSet());
+
   private final SparkSession spark;
 
   HudiReader(SparkSession spark, TableAddress address) {
@@ -80,6 +91,25 @@ final class HudiReader extends AbstractTableReader {
   @Override
   protected Dataset<Row> readSnapshot() {
     return withoutMetaColumns(batchRead().load(address.requirePath()));
+  }
+
+  /**
+   * The schema the latest commit recorded, without the listing of the table's files in a Spark job that planning a
+   * read makes.
+   *
+   * @throws IllegalStateException when the commit's schema cannot be read
+   */
+  @Override
+  protected StructType readSchema() {
+    try {
+      StructType columns = AvroConversionUtils.convertAvroSchemaToStructType(
+          new TableSchemaResolver(metaClient().orElseThrow()).getTableAvroSchema());
+      return new StructType(Arrays.stream(columns.fields()).filter(field -> !BOOKKEEPING.contains(field.name()))
+          .toArray(StructField[]::new));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the schema of Hudi table " + address.name() + " at "
+          + address.location(), e);
+    }
   }
 
   /** A source's {@link TableFormat#QUERY_TYPE_OPTION} becomes Hudi's query type; the spec's options win. */
@@ -331,6 +361,6 @@ final class HudiReader extends AbstractTableReader {
 
   /** The rows without Hudi's meta columns and the delete marker that {@link HudiWriter} writes. */
   private static Dataset<Row> withoutMetaColumns(Dataset<Row> rows) {
-    return rows.drop(HoodieRecord.HOODIE_META_COLUMNS_WITH_OPERATION.toArray(String[]::new)).drop(HudiWriter.DELETED);
+    return rows.drop(BOOKKEEPING.toArray(String[]::new));
   }
 }

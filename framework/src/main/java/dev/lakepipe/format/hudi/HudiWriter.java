@@ -258,7 +258,7 @@ final class HudiWriter extends AbstractTableWriter {
    */
   @Override
   protected void writeDelete(Dataset<Row> keys, CommitContext context) {
-    StructType schema = reader.snapshot().schema();
+    StructType schema = reader.schema();
     Column[] columns = Stream.concat(
             layout.requireKeys().stream().map(key -> col(SqlMerge.quote(key))),
             layout.partitionBy().stream().filter(column -> !layout.keys().contains(column))
@@ -282,7 +282,7 @@ final class HudiWriter extends AbstractTableWriter {
     if (!reader.exists()) {
       return true;
     }
-    StructType schema = reader.snapshot().schema();
+    StructType schema = reader.schema();
     for (StructField field : schema.fields()) {
       boolean ordering = layout.orderBy().equals(Optional.of(field.name()));
       if (ordering ? greatest(field.dataType()).isEmpty()
