@@ -1,9 +1,9 @@
 package dev.lakepipe.run;
 
+import dev.lakepipe.format.TableServices;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.RunRefusals;
-import dev.lakepipe.format.TableServices;
 import dev.lakepipe.spec.SourceSpec;
 import dev.lakepipe.spec.StreamingSpec;
 import dev.lakepipe.spec.TargetSpec;
@@ -25,7 +25,8 @@ import org.apache.spark.sql.streaming.Trigger;
  * ({@code read = stream}, or a Kafka source), each micro-batch written by a {@link MicroBatchSink} as an increment.
  * The query's checkpoint is under {@code <warehouse>/_lakepipe/streaming/<pipeline>/<target>/checkpoint}. With
  * trigger {@code available-now} the run processes what there is and ends; with {@code processing-time} it runs until
- * the JVM is told to stop ({@link GracefulStop}).
+ * the JVM is told to stop ({@link GracefulStop}). Each target's {@link TableServices} (a Hudi merge-on-read table's
+ * compaction) run beside its writes for the run's lifetime; the run waits for them once its queries have stopped.
  */
 public final class StreamRun {
   private final SparkSession spark;
