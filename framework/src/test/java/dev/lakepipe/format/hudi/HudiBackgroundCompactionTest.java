@@ -1,6 +1,7 @@
 package dev.lakepipe.format.hudi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.format.CommitContext;
@@ -12,6 +13,9 @@ import dev.lakepipe.format.TableServices;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.Storage;
 import dev.lakepipe.testing.TestSpark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.timeline.HoodieActiveTimeline;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
@@ -37,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * A merge-on-read table that a streaming query writes is compacted beside the writes: the writes only schedule the
  * compaction and go on while it waits for the table's services, which run it; the rows are those the writes
  * committed, before and after. A compaction that a
- * stopped query left half-done is run by the services of the table's next streaming writer.
+ * stopped query left half-done is run by the services of the table's next streaming writer; one that fails fails the
+ * services' close and stays scheduled.
  */
 class HudiBackgroundCompactionTest {
   private static final TableFormat HUDI = TableFormats.get("hudi");
@@ -52,13 +58,9 @@ class HudiBackgroundCompactionTest {
     Path table = TestSpark.newFolder("hudi-background-").resolve("orders");
     TableAddress address = address(table, Map.of());
     HudiReader reader = new HudiReader(TestSpark.session(), address);
-    ExecutorService thread = Executors.newSingleThreadExecutor();
     CountDownLatch started = new CountDownLatch(1);
     // Holds the services' thread until the writes are done.
-    thread.submit(() -> {
-      started.await();
-      return null;
-    });
+    ExecutorService thread = heldUntil(started);
     List<String> expected;
     try (TableServices services = new HudiBackgroundCompaction(address, reader,
         new HudiMaintainer(TestSpark.session(), address, reader), thread)) {
@@ -102,6 +104,51 @@ class HudiBackgroundCompactionTest {
     HoodieTimeline timeline = metaClient(table).getActiveTimeline();
     assertTrue(timeline.filterPendingCompactionTimeline().empty(), "the scheduled compaction ran");
     assertEquals(1, compactions(timeline));
+  }
+
+  @Test
+  void aFailedCompactionFailsTheServicesAndStaysScheduledForTheNextWriter() throws IOException {
+    Path table = TestSpark.newFolder("hudi-failed-").resolve("orders");
+    TableAddress scheduling = address(table, Map.of("hoodie.compact.inline", "false",
+        "hoodie.compact.schedule.inline", "true"));
+    List<String> written = upsertInTurn(HUDI.writer(TestSpark.session(), scheduling, LAYOUT), 10);
+    TableAddress address = address(table, Map.of());
+    HudiReader reader = new HudiReader(TestSpark.session(), address);
+    CountDownLatch released = new CountDownLatch(1);
+    ExecutorService thread = heldUntil(released);
+    Path plan;
+    try (Stream<Path> files = Files.list(table.resolve(".hoodie/timeline"))) {
+      plan = files.filter(file -> file.getFileName().toString().endsWith(".compaction.requested")).findFirst()
+          .orElseThrow();
+    }
+    byte[] planned = Files.readAllBytes(plan);
+    TableServices services = new HudiBackgroundCompaction(address, reader,
+        new HudiMaintainer(TestSpark.session(), address, reader), thread);
+    HUDI.writer(TestSpark.session(), address, LAYOUT, services).upsert(rows(RowFactory.create(0L, 100)), context(100));
+    // The compaction, handed to the thread by the write, finds its plan unreadable.
+    Files.write(plan, "not a compaction plan".getBytes(StandardCharsets.UTF_8));
+    released.countDown();
+
+    IllegalStateException failed = assertThrows(IllegalStateException.class, services::close);
+    assertTrue(failed.getMessage().contains("background compaction of Hudi table orders"), failed.getMessage());
+
+    Files.write(plan, planned);
+    HoodieTimeline timeline = metaClient(table).getActiveTimeline();
+    assertEquals(1, timeline.filterPendingCompactionTimeline().countInstants(), "still scheduled");
+    assertEquals(0, compactions(timeline));
+    List<String> expected = new ArrayList<>(written);
+    expected.set(0, "0|100");
+    assertEquals(expected, stored(address));
+  }
+
+  /** A thread for the services that runs nothing before {@code release} counts down. */
+  private static ExecutorService heldUntil(CountDownLatch release) {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    thread.submit(() -> {
+      release.await();
+      return null;
+    });
+    return thread;
   }
 
   /**
