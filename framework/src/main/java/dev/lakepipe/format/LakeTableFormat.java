@@ -2,6 +2,7 @@ package dev.lakepipe.format;
 
 import dev.lakepipe.spec.MaintenanceOption;
 import dev.lakepipe.spec.Storage;
+import dev.lakepipe.spec.TargetSpec;
 import dev.lakepipe.spec.WriteMode;
 import java.util.EnumSet;
 import java.util.Map;
@@ -71,6 +72,15 @@ public abstract class LakeTableFormat implements TableFormat {
   @Override
   public final Optional<String> changeReadLimit(Storage storage) {
     return storage == Storage.MERGE_ON_READ ? mergeOnReadChangeLimit : Optional.empty();
+  }
+
+  /** Deletion vectors (Delta, Iceberg v3); a format whose merge-on-read tables compact otherwise says how. */
+  @Override
+  public Optional<String> compaction(TargetSpec target) {
+    return target.storage() == Storage.MERGE_ON_READ
+        ? Optional.of("deletion vectors mark the rows updated and deleted until a maintenance (`lakepipe maintain`,"
+            + " or after runs as `maintenance.every` says) rewrites the files they mark")
+        : Optional.empty();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.lakepipe.format;
 
 import dev.lakepipe.spec.SchemaEvolution;
 import dev.lakepipe.spec.Storage;
+import dev.lakepipe.spec.TargetSpec;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +29,12 @@ public record TableLayout(List<String> keys, Optional<String> orderBy, List<Stri
     if (buckets.isPresent() && (buckets.getAsInt() < 1 || keys.isEmpty() || !keys.containsAll(partitionBy))) {
       throw new IllegalArgumentException("buckets (at least 1) need keys that name every partition column");
     }
+  }
+
+  /** The layout a target declares. */
+  public static TableLayout of(TargetSpec target) {
+    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy(), target.storage(),
+        target.schemaEvolution(), target.buckets());
   }
 
   /** A layout without buckets. */

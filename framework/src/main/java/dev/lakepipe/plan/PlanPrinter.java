@@ -80,6 +80,8 @@ public final class PlanPrinter {
       if (formats.get(target.format()).supportsMergeOnRead()) {
         out.append("      storage ").append(target.storage().specName())
             .append(target.storageDefault().map(why -> " (default: " + why + ")").orElse("")).append('\n');
+        formats.get(target.format()).compaction(target)
+            .ifPresent(how -> out.append("      compaction ").append(how).append('\n'));
       }
       if (formats.get(target.format()).evolvesSchema()) {
         out.append("      schema-evolution ").append(target.schemaEvolution().specName()).append('\n');

@@ -5,6 +5,7 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.SchemaEvolutionException;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.spec.AsOf;
@@ -173,7 +174,7 @@ public final class BatchRun {
       case OVERWRITE -> Optional.of(writer.overwrite(rows, context));
       case OVERWRITE_PARTITIONS -> Optional.of(writer.overwritePartitions(rows, context));
       case UPSERT -> {
-        Dataset<Row> latest = unique ? rows : LatestWins.dedupe(rows, Tables.layout(target));
+        Dataset<Row> latest = unique ? rows : LatestWins.dedupe(rows, TableLayout.of(target));
         yield Optional.of(replaceUpserts ? writer.overwrite(latest, context) : writer.upsert(latest, context));
       }
       case DELETE -> writer.delete(rows, context);

@@ -15,6 +15,7 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.StreamRecords;
 import dev.lakepipe.format.TableServices;
+import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
@@ -238,7 +239,7 @@ final class MicroBatchSink implements VoidFunction2<Dataset<Row>, Long> {
   private Optional<Commit> commit(TableWriter writer, Dataset<Row> rows, CommitContext context) {
     return switch (target.mode()) {
       case APPEND -> Optional.of(writer.append(rows, context));
-      case UPSERT -> Optional.of(writer.upsert(LatestWins.dedupe(rows, Tables.layout(target)), context));
+      case UPSERT -> Optional.of(writer.upsert(LatestWins.dedupe(rows, TableLayout.of(target)), context));
       case DELETE -> writer.delete(rows, context);
       case OVERWRITE, OVERWRITE_PARTITIONS -> throw new IllegalStateException(
           "mode " + target.mode().specName() + " does not apply to a stream");

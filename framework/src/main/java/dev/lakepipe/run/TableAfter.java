@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.SqlMerge;
+import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableReader;
 import dev.lakepipe.spec.TargetSpec;
 import dev.lakepipe.spec.WriteMode;
@@ -33,7 +34,7 @@ final class TableAfter {
     TableReader reader = tables.reader(target);
     return rows -> {
       Dataset<Row> written = switch (target.mode()) {
-        case UPSERT -> LatestWins.dedupe(rows, Tables.layout(target));
+        case UPSERT -> LatestWins.dedupe(rows, TableLayout.of(target));
         case DELETE -> rows.limit(0);
         default -> rows;
       };

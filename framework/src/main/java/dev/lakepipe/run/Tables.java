@@ -69,11 +69,6 @@ public final class Tables {
         target.table(), target.options());
   }
 
-  static TableLayout layout(TargetSpec target) {
-    return new TableLayout(target.keys(), target.orderBy(), target.partitionBy(), target.storage(),
-        target.schemaEvolution(), target.buckets());
-  }
-
   TableReader reader(SourceSpec source) {
     return TableFormats.get(source.format()).reader(spark, address(settings, source));
   }
@@ -83,13 +78,13 @@ public final class Tables {
   }
 
   TableWriter writer(TargetSpec target) {
-    return TableFormats.get(target.format()).writer(spark, address(settings, target), layout(target),
+    return TableFormats.get(target.format()).writer(spark, address(settings, target), TableLayout.of(target),
         services.getOrDefault(target.name(), TableServices.IN_WRITES));
   }
 
   /** The services of a target that a streaming query writes (see {@link TableFormat#services}). */
   TableServices services(TargetSpec target) {
-    return TableFormats.get(target.format()).services(spark, address(settings, target), layout(target));
+    return TableFormats.get(target.format()).services(spark, address(settings, target), TableLayout.of(target));
   }
 
   /** Format and location, for progress lines. */

@@ -9,6 +9,7 @@ import dev.lakepipe.format.CommitContext;
 import dev.lakepipe.format.LatestWins;
 import dev.lakepipe.format.SqlMerge;
 import dev.lakepipe.format.TableReader;
+import dev.lakepipe.format.TableLayout;
 import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.plan.IncrementalStrategy;
 import dev.lakepipe.plan.Plan;
@@ -169,7 +170,7 @@ abstract class TargetRefresh {
     WriteColumns.check(target, rows.schema(), "nothing was written to it");
     Dataset<Row> deletes = views.detach(deleteKeys.selectExpr(quotedKeys()));
     boolean unique = target.orderBy().isPresent() && writesUniqueKeys();
-    Dataset<Row> latest = unique ? rows : LatestWins.dedupe(rows, Tables.layout(target));
+    Dataset<Row> latest = unique ? rows : LatestWins.dedupe(rows, TableLayout.of(target));
     Dataset<Row> computed = views.detach(latest);
     Dataset<Row> upserts = gate.audit(target, computed, TableAfter.ofUpsertAndDelete(tables, target, deletes),
         record);

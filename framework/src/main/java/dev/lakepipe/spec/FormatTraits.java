@@ -55,6 +55,15 @@ public interface FormatTraits {
   }
 
   /**
+   * How a target's table folds the updates and deletes it keeps beside its data files back into them, and which
+   * run does it, as {@code plan} prints it; empty for a target that rewrites its files on every write (copy-on-write)
+   * and for formats without merge-on-read.
+   */
+  default Optional<String> compaction(TargetSpec target) {
+    return Optional.empty();
+  }
+
+  /**
    * Whether writes to tables of this format apply a target's {@code schema-evolution}: the table keeps a schema that
    * a write can change. Not unless the format says so.
    */

@@ -75,6 +75,31 @@ class SpecLoaderTest {
     assertEquals(5, plan.stream().filter(line -> line.startsWith("storage ")).count(), String.join("\n", plan));
   }
 
+  @Test
+  void planSaysWhereEachMergeOnReadTargetCompacts() throws Exception {
+    JobSpec spec = loader(Map.of()).load(GOOD.resolve("compaction.conf"), SpecLoader.Options.defaults());
+    String plan = PlanPrinter.render(Plan.of(spec), TableFormats.all());
+    Map<String, String> compaction = new java.util.LinkedHashMap<>();
+    String target = null;
+    for (String line : plan.lines().toList()) {
+      if (line.startsWith("  ") && !line.startsWith("   ") && line.contains(" <- ")) {
+        target = line.strip().split(" ")[0];
+      } else if (line.strip().startsWith("compaction ")) {
+        compaction.put(target, line.strip().substring("compaction ".length()));
+      }
+    }
+    assertEquals(Map.of(
+        "by_day", "log files compacted every 10 delta commits: inline by batch and incremental runs; beside the"
+            + " writes by streaming runs, in a thread of their own",
+        "global", "log files compacted every 10 delta commits: inline by batch and incremental runs; inline by"
+            + " streaming runs too (the metadata table of the global index takes one writer)",
+        "by_maintenance", "log files compacted every 4 delta commits: not by batch and incremental runs"
+            + " (hoodie.compact.inline = false: `lakepipe maintain` does); beside the writes by streaming runs, in a"
+            + " thread of their own",
+        "vectors", "deletion vectors mark the rows updated and deleted until a maintenance (`lakepipe maintain`, or"
+            + " after runs as `maintenance.every` says) rewrites the files they mark"), compaction, plan);
+  }
+
   private static JobSpec withoutFile(JobSpec spec) {
     return new JobSpec(spec.name(), spec.description().map(String::strip), "", spec.settings(), spec.sources(),
         spec.steps().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,

@@ -11,6 +11,7 @@ import dev.lakepipe.format.TableWriter;
 import dev.lakepipe.spec.EngineSettings;
 import dev.lakepipe.spec.MaintenanceOption;
 import dev.lakepipe.spec.Storage;
+import dev.lakepipe.spec.TargetSpec;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +28,23 @@ public final class HudiFormat extends LakeTableFormat {
 
   public HudiFormat() {
     super("hudi", Addressing.PATH, Optional.of(MERGE_ON_READ_CHANGES), NOT_MAINTAINED);
+  }
+
+  /** Log files compacted every few delta commits, by the runs' writes or, in a streaming run, beside them. */
+  @Override
+  public Optional<String> compaction(TargetSpec target) {
+    if (target.storage() != Storage.MERGE_ON_READ) {
+      return Optional.empty();
+    }
+    Map<String, String> options = target.options();
+    String batch = Boolean.parseBoolean(options.getOrDefault(HudiWriter.INLINE_COMPACTION, "true"))
+        ? "inline by batch and incremental runs"
+        : "not by batch and incremental runs (" + HudiWriter.INLINE_COMPACTION + " = false: `lakepipe maintain` does)";
+    String streaming = HudiWriter.keepsMetadataTable(TableLayout.of(target))
+        ? "inline by streaming runs too (the metadata table of the global index takes one writer)"
+        : "beside the writes by streaming runs, in a thread of their own";
+    return Optional.of("log files compacted every " + options.getOrDefault(HudiWriter.COMPACTION_DELTA_COMMITS_OPTION,
+        Integer.toString(HudiWriter.COMPACTION_DELTA_COMMITS)) + " delta commits: " + batch + "; " + streaming);
   }
 
   /** Hudi's bucket index: a key's file group is its hash modulo the buckets of its partition. */

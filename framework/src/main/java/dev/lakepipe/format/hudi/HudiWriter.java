@@ -65,6 +65,10 @@ import org.apache.spark.sql.types.TimestampType;
  */
 final class HudiWriter extends AbstractTableWriter {
   private static final String TABLE_TYPE = "hoodie.datasource.write.table.type";
+  /** Whether a write compacts a merge-on-read table when it is due; a target's options may turn it off. */
+  static final String INLINE_COMPACTION = "hoodie.compact.inline";
+  /** The option that says after how many delta commits a compaction is due. */
+  static final String COMPACTION_DELTA_COMMITS_OPTION = "hoodie.compact.inline.max.delta.commits";
   /** How many delta commits a merge-on-read table takes before a write compacts it, or schedules its compaction. */
   static final int COMPACTION_DELTA_COMMITS = 10;
 
@@ -404,9 +408,9 @@ final class HudiWriter extends AbstractTableWriter {
     String tableType = tableType();
     options.put(TABLE_TYPE, tableType);
     if (tableType.equals(HoodieTableType.MERGE_ON_READ.name())) {
-      options.put("hoodie.compact.inline", Boolean.toString(background.isEmpty()));
+      options.put(INLINE_COMPACTION, Boolean.toString(background.isEmpty()));
       options.put("hoodie.compact.schedule.inline", Boolean.toString(background.isPresent()));
-      options.put("hoodie.compact.inline.max.delta.commits", Integer.toString(COMPACTION_DELTA_COMMITS));
+      options.put(COMPACTION_DELTA_COMMITS_OPTION, Integer.toString(COMPACTION_DELTA_COMMITS));
     }
     // Pre-images are what incremental runs of aggregates subtract; they exist only if the table starts with CDC.
     options.put("hoodie.table.cdc.enabled", "true");

@@ -36,14 +36,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code lakepipe bench quality}: the cost of the write-audit-publish gate on an hourly run. The hour's order events
- * (latest version per order, with its shop) are upserted into a Delta table that holds every earlier order, three
- * ways, in turns: without checks, with the full check set of the spec (one Deequ pass), and without checks followed
- * by the same checks as one Spark query each. Prints one JSON line with the median seconds of each, the overhead
- * (with checks / without), the median time of the checked runs' audit node (the gate's own share) and the peak heap.
+ * (latest version per order, with its shop) are upserted into a table of each format that holds every earlier order,
+ * three ways, in turns: without checks, with the full check set of the spec (one Deequ pass), and without checks
+ * followed by the same checks as one Spark query each. Prints one JSON line per format with the median seconds of
+ * each, the overhead (with checks / without), the median time of the checked runs' audit node (the gate's own share)
+ * and the peak heap.
  *
  * <p>The specs are written to the scratch warehouse, so they are loaded with an environment profile named on the
  * command line (by default {@code conf/env/local.conf}, which a spec under {@code conf/} gets on its own): without
@@ -100,7 +102,7 @@ public final class QualityBench implements Callable<Integer> {
       }
       targets {
         order_detail {
-          from = hourly, format = delta, table = dw.order_detail, mode = upsert, keys = [order_id],
+          from = hourly, format = %s, table = dw.order_detail_%s, mode = upsert, keys = [order_id],
           order-by = updated_at
           %s
         }
@@ -109,6 +111,10 @@ public final class QualityBench implements Callable<Integer> {
 
   @Mixin
   VerboseOption verbose;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "all",
+      description = "hudi, delta, iceberg or all (default: ${DEFAULT-VALUE}).")
+  String format;
 
   @Option(names = "--orders-per-day", paramLabel = "N", defaultValue = "200000",
       description = "Orders created per day (default: ${DEFAULT-VALUE}).")
@@ -134,25 +140,52 @@ public final class QualityBench implements Callable<Integer> {
   @Spec
   CommandSpec command;
 
+  /** @throws ParameterException for an unknown format or a size out of range */
   @Override
   public Integer call() throws IOException, InvalidSpecException {
-    try (WorkFolder root = WorkFolder.namedOrTemporary(warehouse, "lakepipe-bench-quality-")) {
-      return measure(root.path());
+    List<String> formats = format.equals("all") ? List.of("hudi", "delta", "iceberg") : List.of(format);
+    if (!TableFormats.all().keySet().containsAll(formats) || ordersPerDay < 1 || days < 1 || rounds < 1) {
+      throw new ParameterException(command.commandLine(), "--format must be hudi, delta, iceberg or all;"
+          + " --orders-per-day, --days and --rounds positive");
     }
+    verbose.apply();
+    try (WorkFolder root = WorkFolder.namedOrTemporary(warehouse, "lakepipe-bench-quality-")) {
+      EcommerceGenerator.Config config = new EcommerceGenerator.Config(42, LocalDate.parse("2026-11-01"), days,
+          ordersPerDay, 100);
+      SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(
+          spec(root.path(), formats.get(0), "bench_load", "raw/order_events", "").settings()));
+      // The history and every measured hour are generated once, before any is timed; each format reads the same.
+      EcommerceGenerator generator = new EcommerceGenerator(spark, config);
+      generator.shops().write().mode(SaveMode.Overwrite).parquet(root.path() + "/raw/shops");
+      generator.orderEvents(config.start(), config.end()).write().mode(SaveMode.Overwrite)
+          .parquet(root.path() + "/raw/order_events");
+      for (int round = 0; round <= rounds; round++) {
+        Instant hour = hour(config, round);
+        generator.orderEvents(hour, hour.plus(Duration.ofHours(1))).write().mode(SaveMode.Overwrite)
+            .parquet(root.path() + "/" + hourFolder(round));
+      }
+      for (String tableFormat : formats) {
+        PrintWriter out = command.commandLine().getOut();
+        out.println(new ObjectMapper().writeValueAsString(measure(spark, root.path(), config, tableFormat)));
+        out.flush();
+      }
+    }
+    return ExitCodes.OK;
   }
 
-  private Integer measure(Path root) throws IOException, InvalidSpecException {
-    EcommerceGenerator.Config config = new EcommerceGenerator.Config(42, LocalDate.parse("2026-11-01"), days,
-        ordersPerDay, 100);
-    verbose.apply();
-    JobSpec load = spec(root, "bench_load", "raw/order_events", "");
-    SparkSession spark = SparkSessions.getOrCreate(Runs.withConsoleProgress(load.settings()));
-    EcommerceGenerator generator = new EcommerceGenerator(spark, config);
-    generator.shops().write().mode(SaveMode.Overwrite).parquet(root + "/raw/shops");
-    Instant end = config.end();
-    generator.orderEvents(config.start(), end).write().mode(SaveMode.Overwrite).parquet(root + "/raw/order_events");
+  /** The measured hours follow the loaded history: updates of old orders and new ones. */
+  private static Instant hour(EcommerceGenerator.Config config, int round) {
+    return config.end().plus(Duration.ofHours(round));
+  }
+
+  private static String hourFolder(int round) {
+    return "raw/hour_" + round;
+  }
+
+  private Map<String, Object> measure(SparkSession spark, Path root, EcommerceGenerator.Config config,
+      String tableFormat) throws IOException, InvalidSpecException {
     PrintWriter quiet = new PrintWriter(Writer.nullWriter());
-    Runs.run(load, end, quiet);
+    Runs.run(spec(root, tableFormat, "bench_load", "raw/order_events", ""), config.end(), quiet);
 
     List<Double> without = new ArrayList<>();
     List<Double> with = new ArrayList<>();
@@ -161,13 +194,10 @@ public final class QualityBench implements Callable<Integer> {
     MemoryPeaks.resetPeaks();
     // Hour 0 warms up (classes, generated code, each table's first merge) and is not measured.
     for (int round = 0; round <= rounds; round++) {
-      // The hours after the loaded history: updates of old orders and new ones.
-      Instant hour = end.plus(Duration.ofHours(round));
-      String folder = "raw/hour_" + round;
-      generator.orderEvents(hour, hour.plus(Duration.ofHours(1))).write().mode(SaveMode.Overwrite)
-          .parquet(root + "/" + folder);
-      JobSpec plain = spec(root, "bench_plain", folder, "");
-      JobSpec checked = spec(root, "bench_checked", folder, CHECKS);
+      Instant hour = hour(config, round);
+      String folder = hourFolder(round);
+      JobSpec plain = spec(root, tableFormat, "bench_plain", folder, "");
+      JobSpec checked = spec(root, tableFormat, "bench_checked", folder, CHECKS);
       double plainSeconds = Measures.seconds(() -> Runs.run(plain, hour, quiet));
       Measures.Timed<RunResult> checkedRun = Measures.timed(() -> Runs.run(checked, hour, quiet));
       double separateSeconds = Measures.seconds(() -> {
@@ -190,6 +220,7 @@ public final class QualityBench implements Callable<Integer> {
     double withoutS = Measures.median(without);
     double withS = Measures.median(with);
     Map<String, Object> line = new LinkedHashMap<>();
+    line.put("format", tableFormat);
     line.put("without_checks_s", Measures.rounded(withoutS, 2));
     line.put("with_checks_s", Measures.rounded(withS, 2));
     line.put("separate_queries_s", Measures.rounded(Measures.median(separate), 2));
@@ -201,18 +232,19 @@ public final class QualityBench implements Callable<Integer> {
     line.put("orders_per_day", ordersPerDay);
     line.put("days", days);
     line.put("rounds", rounds);
-    command.commandLine().getOut().println(new ObjectMapper().writeValueAsString(line));
-    return ExitCodes.OK;
+    return line;
   }
 
   private static List<BigDecimal> each(List<Double> seconds) {
     return seconds.stream().map(s -> Measures.rounded(s, 2)).toList();
   }
 
-  private JobSpec spec(Path root, String name, String events, String checks) throws IOException,
+  /** A spec of its own per format (its name keys the checks' metric history), writing that format's table. */
+  private JobSpec spec(Path root, String tableFormat, String name, String events, String checks) throws IOException,
       InvalidSpecException {
-    Path file = root.resolve(name + ".conf");
-    Files.writeString(file, SPEC.formatted(name, root, events, checks));
+    String specName = name + "_" + tableFormat;
+    Path file = root.resolve(specName + ".conf");
+    Files.writeString(file, SPEC.formatted(specName, root, events, tableFormat, tableFormat, checks));
     return new SpecLoader(TableFormats.all(), System::getenv).load(file,
         new SpecLoader.Options(Optional.empty(), Optional.of(envFile), List.of()));
   }
