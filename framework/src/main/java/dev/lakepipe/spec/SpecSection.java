@@ -204,8 +204,10 @@ final class SpecSection {
       problem(key, "expected an object of settings, got " + describe(value));
       return Map.of();
     }
+    Map<String, ConfigValue> flattened = flatten((ConfigObject) value);
+    problems.addAll(DroppedSettings.find(keyPath(key), (ConfigObject) value, flattened));
     Map<String, String> result = new LinkedHashMap<>();
-    for (Map.Entry<String, ConfigValue> entry : new TreeMap<>(Map.copyOf(flatten((ConfigObject) value))).entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry : new TreeMap<>(Map.copyOf(flattened)).entrySet()) {
       ConfigValue setting = entry.getValue();
       if (setting.valueType() == ConfigValueType.LIST || setting.valueType() == ConfigValueType.OBJECT) {
         Location at = locate(setting.origin(), locationOf(key));
