@@ -41,6 +41,9 @@ final class DroppedSettings {
     flattened.values().forEach(value -> addLine(linesByFile, value));
     List<SpecProblem> problems = new ArrayList<>();
     for (Map.Entry<String, int[]> file : linesByFile.entrySet()) {
+      if (file.getKey().endsWith(".yaml") || file.getKey().endsWith(".yml")) {
+        continue; // YAML keys are keys, never paths
+      }
       List<String> lines;
       try {
         lines = Files.readAllLines(Path.of(file.getKey()));

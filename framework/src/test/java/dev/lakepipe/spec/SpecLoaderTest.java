@@ -8,6 +8,7 @@ import dev.lakepipe.format.TableFormats;
 import dev.lakepipe.plan.Plan;
 import dev.lakepipe.plan.PlanPrinter;
 import dev.lakepipe.testing.TestSpecs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpecLoaderTest {
   private static final Path GOOD = Path.of("src/test/resources/specs/good");
@@ -98,6 +100,47 @@ class SpecLoaderTest {
             + " thread of their own",
         "vectors", "deletion vectors mark the rows updated and deleted until a maintenance (`lakepipe maintain`, or"
             + " after runs as `maintenance.every` says) rewrites the files they mark"), compaction, plan);
+  }
+
+  @Test
+  void aKeyThatAnotherExtendsKeepsItsValueQuotedInHoconAndAsItIsInYaml(@TempDir Path dir) throws Exception {
+    Map<String, String> both = Map.of("hoodie.compact.inline", "false",
+        "hoodie.compact.inline.max.delta.commits", "4");
+    Path hocon = Files.writeString(dir.resolve("quoted.conf"), """
+        name = quoted
+        spark.conf { "spark.kryoserializer.buffer" = 64k, "spark.kryoserializer.buffer.max" = 512m }
+        sources { orders { format = delta, path = /in }
+        }
+        targets {
+          out { from = orders, format = hudi, path = /out, mode = upsert, keys = [order_id],
+            options { "hoodie.compact.inline" = false, "hoodie.compact.inline.max.delta.commits" = 4 } }
+        }
+        """);
+    Path yaml = Files.writeString(dir.resolve("dotted.yaml"), """
+        name: dotted
+        spark:
+          conf:
+            spark.kryoserializer.buffer: 64k
+            spark.kryoserializer.buffer.max: 512m
+        sources:
+          orders: {format: delta, path: /in}
+        targets:
+          out:
+            from: orders
+            format: hudi
+            path: /out
+            mode: upsert
+            keys: [order_id]
+            options:
+              hoodie.compact.inline: false
+              hoodie.compact.inline.max.delta.commits: 4
+        """);
+    for (Path file : List.of(hocon, yaml)) {
+      JobSpec spec = loader(Map.of()).load(file, SpecLoader.Options.defaults());
+      assertEquals(both, spec.targets().get("out").options(), file.toString());
+      assertEquals("64k", spec.settings().sparkConf().get("spark.kryoserializer.buffer"), file.toString());
+      assertEquals("512m", spec.settings().sparkConf().get("spark.kryoserializer.buffer.max"), file.toString());
+    }
   }
 
   private static JobSpec withoutFile(JobSpec spec) {
