@@ -98,6 +98,8 @@ class SpecLoaderTest {
         "by_maintenance", "log files compacted every 4 delta commits: not by batch and incremental runs"
             + " (hoodie.compact.inline = false: `lakepipe maintain` does); beside the writes by streaming runs, in a"
             + " thread of their own",
+        "asks_inline", "log files compacted every 10 delta commits: inline by batch and incremental runs; inline"
+            + " by streaming runs too (hoodie.compact.inline = true)",
         "vectors", "deletion vectors mark the rows updated and deleted until a maintenance (`lakepipe maintain`, or"
             + " after runs as `maintenance.every` says) rewrites the files they mark"), compaction, plan);
   }

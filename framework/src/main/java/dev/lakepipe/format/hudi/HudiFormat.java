@@ -37,12 +37,14 @@ public final class HudiFormat extends LakeTableFormat {
       return Optional.empty();
     }
     Map<String, String> options = target.options();
-    String batch = Boolean.parseBoolean(options.getOrDefault(HudiWriter.INLINE_COMPACTION, "true"))
-        ? "inline by batch and incremental runs"
+    Optional<Boolean> inline = HudiWriter.inlineCompaction(options);
+    String batch = inline.orElse(true) ? "inline by batch and incremental runs"
         : "not by batch and incremental runs (" + HudiWriter.INLINE_COMPACTION + " = false: `lakepipe maintain` does)";
-    String streaming = HudiWriter.keepsMetadataTable(TableLayout.of(target))
-        ? "inline by streaming runs too (the metadata table of the global index takes one writer)"
-        : "beside the writes by streaming runs, in a thread of their own";
+    String streaming = inline.orElse(false)
+        ? "inline by streaming runs too (" + HudiWriter.INLINE_COMPACTION + " = true)"
+        : HudiWriter.keepsMetadataTable(TableLayout.of(target))
+            ? "inline by streaming runs too (the metadata table of the global index takes one writer)"
+            : "beside the writes by streaming runs, in a thread of their own";
     return Optional.of("log files compacted every " + options.getOrDefault(HudiWriter.COMPACTION_DELTA_COMMITS_OPTION,
         Integer.toString(HudiWriter.COMPACTION_DELTA_COMMITS)) + " delta commits: " + batch + "; " + streaming);
   }
@@ -83,11 +85,12 @@ public final class HudiFormat extends LakeTableFormat {
 
   /**
    * A merge-on-read table without a metadata table is compacted in the background ({@link HudiBackgroundCompaction});
-   * others compact in their writes.
+   * others, and tables whose options ask for inline compaction, compact in their writes.
    */
   @Override
   public TableServices services(SparkSession spark, TableAddress address, TableLayout layout) {
-    if (layout.storage() != Storage.MERGE_ON_READ || HudiWriter.keepsMetadataTable(layout)) {
+    if (layout.storage() != Storage.MERGE_ON_READ || HudiWriter.keepsMetadataTable(layout)
+        || HudiWriter.inlineCompaction(address.options()).orElse(false)) {
       return TableServices.IN_WRITES;
     }
     HudiReader reader = new HudiReader(spark, address);

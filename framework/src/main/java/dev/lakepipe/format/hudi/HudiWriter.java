@@ -67,6 +67,11 @@ final class HudiWriter extends AbstractTableWriter {
   private static final String TABLE_TYPE = "hoodie.datasource.write.table.type";
   /** Whether a write compacts a merge-on-read table when it is due; a target's options may turn it off. */
   static final String INLINE_COMPACTION = "hoodie.compact.inline";
+  /** Whether a table's options ask that its writes compact it; empty when they leave it to lakepipe. */
+  static Optional<Boolean> inlineCompaction(Map<String, String> options) {
+    return Optional.ofNullable(options.get(INLINE_COMPACTION)).map(Boolean::parseBoolean);
+  }
+
   /** The option that says after how many delta commits a compaction is due. */
   static final String COMPACTION_DELTA_COMMITS_OPTION = "hoodie.compact.inline.max.delta.commits";
   /** How many delta commits a merge-on-read table takes before a write compacts it, or schedules its compaction. */

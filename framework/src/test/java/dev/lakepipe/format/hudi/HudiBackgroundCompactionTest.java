@@ -2,6 +2,7 @@ package dev.lakepipe.format.hudi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakepipe.format.CommitContext;
@@ -104,6 +105,21 @@ class HudiBackgroundCompactionTest {
     HoodieTimeline timeline = metaClient(table).getActiveTimeline();
     assertTrue(timeline.filterPendingCompactionTimeline().empty(), "the scheduled compaction ran");
     assertEquals(1, compactions(timeline));
+  }
+
+  @Test
+  void aTargetThatAsksForInlineCompactionHasItInStreamingRunsToo() {
+    Path table = TestSpark.newFolder("hudi-inline-").resolve("orders");
+    TableAddress address = address(table, Map.of("hoodie.compact.inline", "true"));
+    List<String> expected;
+    try (TableServices services = HUDI.services(TestSpark.session(), address, LAYOUT)) {
+      assertSame(TableServices.IN_WRITES, services);
+      expected = upsertInTurn(HUDI.writer(TestSpark.session(), address, LAYOUT, services), 10);
+    }
+    HoodieTimeline timeline = metaClient(table).getActiveTimeline();
+    assertEquals(1, compactions(timeline), "the tenth write compacted");
+    assertTrue(timeline.filterPendingCompactionTimeline().empty());
+    assertEquals(expected, stored(address));
   }
 
   @Test
